@@ -1,0 +1,106 @@
+package dev.inkwell.nn;
+
+import dev.inkwell.tensor.Precision;
+import dev.inkwell.tensor.Torch;
+import dev.inkwell.weights.WeightSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.bytedeco.pytorch.Tensor;
+
+/**
+ * A view of a model's parameters under a key prefix, so each module asks for its weights by the
+ * names the checkpoint uses ({@code to_q.weight}) without knowing where it sits in the model.
+ * Every tensor handed out is owned by the {@link Store} and freed when the model closes.
+ */
+public final class Weights {
+    private final Store store;
+    private final String prefix;
+
+    private Weights(Store store, String prefix) {
+        this.store = store;
+        this.prefix = prefix;
+    }
+
+    public static Weights root(WeightSource source, Precision precision) {
+        return new Weights(new Store(source, precision), "");
+    }
+
+    public Weights at(String child) {
+        return new Weights(store, prefix + child + ".");
+    }
+
+    public Weights at(String child, int index) {
+        return at(child + "." + index);
+    }
+
+    public boolean has(String name) {
+        return store.source.contains(prefix + name);
+    }
+
+    /** The parameter {@code name}, checked against the shape the model's config implies. */
+    public Tensor get(String name, long... shape) {
+        String key = prefix + name;
+        if (!store.source.contains(key)) {
+            throw new WeightsMismatchException(store.source.describe() + ": missing weight '" + key
+                    + "' (expected shape " + Arrays.toString(shape) + ")");
+        }
+        Tensor t = store.source.read(key, shape, store.precision);
+        long[] actual = Torch.shape(t);
+        if (!Arrays.equals(actual, shape)) {
+            // Checkpoints sometimes store a 1x1 convolution where the model has a linear layer
+            // (or the reverse); the values are the same.
+            if (count(actual) == count(shape) && stripOnes(actual).equals(stripOnes(shape))) {
+                t = t.reshape(shape);
+            } else {
+                throw new WeightsMismatchException(store.source.describe() + ": weight '" + key
+                        + "' has shape " + Arrays.toString(actual) + " but the config needs "
+                        + Arrays.toString(shape));
+            }
+        }
+        store.owned.add(t);
+        return t;
+    }
+
+    public Precision precision() {
+        return store.precision;
+    }
+
+    /** Frees every tensor handed out and closes the source. */
+    public void close() {
+        for (Tensor t : store.owned) {
+            t.close();
+        }
+        store.owned.clear();
+        store.source.close();
+    }
+
+    private static long count(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    private static List<Long> stripOnes(long[] shape) {
+        List<Long> out = new ArrayList<>();
+        for (long d : shape) {
+            if (d != 1) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static final class Store {
+        final WeightSource source;
+        final Precision precision;
+        final List<Tensor> owned = new ArrayList<>();
+
+        Store(WeightSource source, Precision precision) {
+            this.source = source;
+            this.precision = precision;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.inkwell.tensor;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.pytorch.MemoryFormatOptional;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
+
+/**
+ * The few places where Inkwell touches libtorch directly outside model code: start-up, and
+ * copying values between Java arrays and tensors.
+ */
+public final class Torch {
+    private static volatile boolean initialised;
+
+    private Torch() {}
+
+    /** Loads the natives once and uses every core: libtorch's default is not always the core count. */
+    public static synchronized void init() {
+        if (initialised) {
+            return;
+        }
+        torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+        initialised = true;
+    }
+
+    public static Tensor floats(float[] data, long... shape) {
+        init();
+        requireCount(data.length, shape);
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Float), new MemoryFormatOptional());
+        t.data_ptr_float().put(data);
+        return t;
+    }
+
+    public static Tensor longs(long[] data, long... shape) {
+        init();
+        requireCount(data.length, shape);
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Long), new MemoryFormatOptional());
+        t.data_ptr_long().put(data);
+        return t;
+    }
+
+    /** A copy of the tensor's values as float32, in row-major order. */
+    public static float[] toFloats(Tensor t) {
+        Tensor c = t.to(ScalarType.Float).contiguous();
+        float[] out = new float[Math.toIntExact(c.numel())];
+        FloatPointer p = c.data_ptr_float();
+        p.get(out);
+        return out;
+    }
+
+    public static long[] toLongs(Tensor t) {
+        Tensor c = t.to(ScalarType.Long).contiguous();
+        long[] out = new long[Math.toIntExact(c.numel())];
+        LongPointer p = c.data_ptr_long();
+        p.get(out);
+        return out;
+    }
+
+    public static long[] shape(Tensor t) {
+        return t.sizes().vec().get();
+    }
+
+    private static void requireCount(int length, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        if (n != length) {
+            throw new IllegalArgumentException(
+                    length + " values do not fill shape " + Arrays.toString(shape));
+        }
+    }
+}
