@@ -18,7 +18,7 @@ public final class CheckpointFiles {
 
     private static final Set<String> PICKLE_EXTENSIONS = Set.of("ckpt", "bin", "pt", "pth", "pkl");
 
-    static final String CONVERSION_HINT = """
+    private static final String CONVERSION_HINT = """
             Inkwell never executes pickles, because loading one can run arbitrary code. \
             Convert to safetensors once, with Python:
               diffusers folder: python -c "from diffusers import StableDiffusionPipeline as P; \

@@ -105,7 +105,7 @@ final class HeaderParser {
         } catch (JsonProcessingException e) {
             throw fail("header is not valid JSON: " + e.getOriginalMessage());
         }
-        if (root == null || !root.isObject()) {
+        if (!root.isObject()) {
             throw fail("header is not a JSON object");
         }
         return root;
@@ -119,7 +119,7 @@ final class HeaderParser {
             if (field.getKey().equals(METADATA_KEY)) {
                 metadata = parseMetadata(field.getValue());
             } else {
-                entries.add(parseEntry(field.getKey(), field.getValue(), dataLength));
+                entries.add(parseEntry(field.getKey(), field.getValue()));
             }
         }
         entries.sort(Comparator.comparingLong(TensorEntry::begin).thenComparingLong(TensorEntry::end));
@@ -150,7 +150,7 @@ final class HeaderParser {
         return Collections.unmodifiableMap(metadata);
     }
 
-    private TensorEntry parseEntry(String name, JsonNode node, long dataLength) {
+    private TensorEntry parseEntry(String name, JsonNode node) {
         if (!node.isObject()) {
             throw fail(name, "entry must be a JSON object, got " + node.getNodeType());
         }
@@ -172,9 +172,6 @@ final class HeaderParser {
         if (end - begin != needed) {
             throw fail(name, range + " hold " + (end - begin) + " bytes but " + dtype + " "
                     + Shapes.format(shape) + " needs " + needed);
-        }
-        if (end > dataLength) {
-            throw fail(name, range + " end beyond the data region of " + dataLength + " bytes (truncated file?)");
         }
         return new TensorEntry(name, dtype, shape, begin, end);
     }
@@ -222,6 +219,7 @@ final class HeaderParser {
         return values;
     }
 
+    /** Checks that the ranges, sorted by offset, cover {@code [0, dataLength)} exactly once. */
     private void checkTiling(List<TensorEntry> sorted, long dataLength) {
         TensorEntry previous = null;
         for (TensorEntry entry : sorted) {
@@ -233,6 +231,10 @@ final class HeaderParser {
             if (entry.begin() > expected) {
                 throw fail(entry.name(), "data starts at " + entry.begin() + " but the previous tensor ends at "
                         + expected + "; safetensors requires tensors to be contiguous, without holes");
+            }
+            if (entry.end() > dataLength) {
+                throw fail(entry.name(), "data_offsets [" + entry.begin() + ", " + entry.end()
+                        + "] end beyond the data region of " + dataLength + " bytes (truncated file?)");
             }
             previous = entry;
         }
