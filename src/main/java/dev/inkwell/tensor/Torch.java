@@ -3,6 +3,7 @@ package dev.inkwell.tensor;
 import java.util.Arrays;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptions;
@@ -18,12 +19,17 @@ public final class Torch {
 
     private Torch() {}
 
-    /** Loads the natives once and uses every core: libtorch's default is not always the core count. */
+    /**
+     * Loads the natives once and uses every core for libtorch's own (OpenMP) parallelism. OpenBLAS
+     * is kept to one thread: its separate thread pool competing with OpenMP for the same cores made
+     * small matrix products fifty times slower.
+     */
     public static synchronized void init() {
         if (initialised) {
             return;
         }
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
+        openblas_nolapack.blas_set_num_threads(1);
         initialised = true;
     }
 

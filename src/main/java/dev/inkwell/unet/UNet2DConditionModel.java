@@ -77,6 +77,10 @@ public final class UNet2DConditionModel implements AutoCloseable {
         return config;
     }
 
+    public Precision precision() {
+        return weights.precision();
+    }
+
     public Tensor forward(Tensor sample, Tensor timesteps, Conditioning cond) {
         return forward(sample, timesteps, cond, Probe.NONE);
     }

@@ -32,7 +32,9 @@ public final class RandomSource implements WeightSource {
             for (int i = 1; i < shape.length; i++) {
                 fanIn *= shape[i];
             }
-            return torch.randn(shape, options).mul(new Scalar(1.0 / Math.sqrt(fanIn)));
+            Tensor t = torch.randn(shape, options);
+            t.mul_(new Scalar(1.0 / Math.sqrt(fanIn)));
+            return t;
         }
         return key.contains("norm") && key.endsWith("weight") ? torch.ones(shape, options) : torch.zeros(shape, options);
     }

@@ -87,7 +87,9 @@ public final class SafeTensorsSource implements WeightSource {
         ByteBuffer bytes = file.bytes(stored);
         Tensor view = torch.from_blob(new BytePointer(bytes), entry.shape(), new TensorOptions(type));
         // The copy detaches the tensor from the memory map, which may be unmapped at any time after.
-        return type == precision.scalarType() ? view.clone() : view.to(precision.scalarType());
+        Tensor copy = type == precision.scalarType() ? view.clone() : view.to(precision.scalarType());
+        view.close();
+        return copy;
     }
 
     @Override

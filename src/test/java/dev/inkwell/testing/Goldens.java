@@ -15,12 +15,21 @@ import org.bytedeco.pytorch.Tensor;
 public final class Goldens {
     private Goldens() {}
 
-    public static Path reference(String relative) {
+    /** A test resource as a file, since models and tokenizers are loaded from folders. */
+    public static Path resource(String relative) {
+        java.net.URL url = Goldens.class.getResource("/" + relative);
+        if (url == null) {
+            throw new IllegalStateException("missing test resource " + relative);
+        }
         try {
-            return Path.of(Goldens.class.getResource("/reference").toURI()).resolve(relative);
+            return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    public static Path reference(String relative) {
+        return resource("reference/" + relative);
     }
 
     public static Path model(String name) {
