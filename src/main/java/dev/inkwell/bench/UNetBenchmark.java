@@ -8,7 +8,7 @@ import dev.inkwell.unet.UNetConfig;
 import dev.inkwell.weights.RandomSource;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +39,7 @@ public final class UNetBenchmark {
 
     private UNetBenchmark() {}
 
-    public static Result run(int size, int runs, Precision precision, PrintStream log) {
+    public static Result run(int size, int runs, Precision precision, PrintWriter log) {
         UNetConfig config = UNetConfig.from(Config.of("SD 1.5 UNet config", readConfig()));
         int batch = 2;
         double[] seconds = new double[runs];

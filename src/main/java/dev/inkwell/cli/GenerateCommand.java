@@ -19,12 +19,21 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** Text to image from a diffusers model folder. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Generate images from a text prompt.")
 final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Option(names = {"-p", "--prompt"}, required = true, description = "What to draw.")
     String prompt;
 
@@ -97,12 +106,12 @@ final class GenerateCommand implements Callable<Integer> {
             for (int i = 0; i < result.images().size(); i++) {
                 Path target = outputPath(i, result.seeds()[i]);
                 Images.writePng(result.images().get(i), target, overwrite);
-                System.out.println("wrote " + target + " (seed " + result.seeds()[i] + ")");
+                out().println("wrote " + target + " (seed " + result.seeds()[i] + ")");
             }
             if (saveLatents != null) {
                 SafeTensorsWriter.write(saveLatents, Map.of("latents",
                         SafeTensorsWriter.Tensor.ofFloats(result.latentShape(), result.latents())));
-                System.out.println("wrote " + saveLatents);
+                out().println("wrote " + saveLatents);
             }
         }
         return 0;

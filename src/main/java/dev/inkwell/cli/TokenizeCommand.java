@@ -8,13 +8,22 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 /** Shows how prompts are tokenized, untruncated and as fed to the text encoder. */
 @Command(name = "tokenize", mixinStandardHelpOptions = true,
         description = "Show CLIP token ids and token strings of each TEXT.")
 final class TokenizeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    private java.io.PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
     @Option(names = "--model", paramLabel = "DIR",
             description = "A diffusers model folder whose tokenizer to use (default: OpenAI's CLIP vocabulary).")
     Path model;
@@ -49,14 +58,14 @@ final class TokenizeCommand implements Callable<Integer> {
                 o.set("tokens", mapper.valueToTree(tokens));
                 o.put("count", ids.length);
                 o.set("ids_77", mapper.valueToTree(fed));
-                System.out.println(mapper.writeValueAsString(o));
+                out().println(mapper.writeValueAsString(o));
             } else {
-                System.out.println(text);
-                System.out.println("  count:  " + ids.length + (ids.length > tokenizer.maxLength()
+                out().println(text);
+                out().println("  count:  " + ids.length + (ids.length > tokenizer.maxLength()
                         ? " (truncated to " + tokenizer.maxLength() + " for the text encoder)" : ""));
-                System.out.println("  ids:    " + Arrays.toString(ids));
-                System.out.println("  tokens: " + String.join(" ", tokens));
-                System.out.println("  ids_" + tokenizer.maxLength() + ": " + Arrays.toString(fed));
+                out().println("  ids:    " + Arrays.toString(ids));
+                out().println("  tokens: " + String.join(" ", tokens));
+                out().println("  ids_" + tokenizer.maxLength() + ": " + Arrays.toString(fed));
             }
         }
         return 0;

@@ -1,5 +1,6 @@
 package dev.inkwell.nn;
 
+import dev.inkwell.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -36,9 +37,11 @@ public final class Attention {
      * @param keyMask {@code null}, or booleans {@code [B, Lk]}, true for keys that may be seen
      */
     public Tensor forward(Tensor x, Tensor context, Tensor keyMask) {
-        Tensor kv = context == null ? x : context;
-        Tensor mask = keyMask == null ? null : keyMask.view(keyMask.size(0), 1, 1, keyMask.size(1));
-        Tensor out = Ops.attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads, mask, false);
-        return toOut.forward(out);
+        return Torch.scoped(() -> {
+            Tensor kv = context == null ? x : context;
+            Tensor mask = keyMask == null ? null : keyMask.view(keyMask.size(0), 1, 1, keyMask.size(1));
+            Tensor out = Ops.attention(toQ.forward(x), toK.forward(kv), toV.forward(kv), heads, mask, false);
+            return toOut.forward(out);
+        });
     }
 }

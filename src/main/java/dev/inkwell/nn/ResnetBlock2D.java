@@ -1,5 +1,6 @@
 package dev.inkwell.nn;
 
+import dev.inkwell.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -26,11 +27,13 @@ public final class ResnetBlock2D {
 
     /** @param temb {@code [B, timeChannels]}, or {@code null} when the block has no time input */
     public Tensor forward(Tensor x, Tensor temb) {
-        Tensor h = conv1.forward(Ops.silu(norm1.forward(x)));
-        if (timeEmbProj != null) {
-            h = h.add(timeEmbProj.forward(Ops.silu(temb)).unsqueeze(2).unsqueeze(3));
-        }
-        h = conv2.forward(Ops.silu(norm2.forward(h)));
-        return (convShortcut == null ? x : convShortcut.forward(x)).add(h);
+        return Torch.scoped(() -> {
+            Tensor h = conv1.forward(Ops.silu(norm1.forward(x)));
+            if (timeEmbProj != null) {
+                h = h.add(timeEmbProj.forward(Ops.silu(temb)).unsqueeze(2).unsqueeze(3));
+            }
+            h = conv2.forward(Ops.silu(norm2.forward(h)));
+            return (convShortcut == null ? x : convShortcut.forward(x)).add(h);
+        });
     }
 }

@@ -1,8 +1,10 @@
 package dev.inkwell.tensor;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.MemoryFormatOptional;
 import org.bytedeco.pytorch.Tensor;
@@ -31,6 +33,26 @@ public final class Torch {
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
         openblas_nolapack.blas_set_num_threads(1);
         initialised = true;
+    }
+
+    /**
+     * Runs a block of tensor code and frees every tensor it created except its result, at once.
+     * Java handles of intermediates would otherwise live until the enclosing scope closes (or
+     * the garbage collector runs), holding a whole forward pass's activations at the same time.
+     * The result joins the enclosing {@link PointerScope}, if there is one.
+     */
+    public static Tensor scoped(Supplier<Tensor> block) {
+        Tensor result;
+        try (PointerScope scope = new PointerScope()) {
+            result = block.get();
+            result.retainReference();
+        }
+        PointerScope outer = PointerScope.getInnerScope();
+        if (outer != null) {
+            outer.attach(result);
+            result.releaseReference();
+        }
+        return result;
     }
 
     public static Tensor floats(float[] data, long... shape) {

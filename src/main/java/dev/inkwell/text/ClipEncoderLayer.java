@@ -4,6 +4,7 @@ import dev.inkwell.nn.LayerNorm;
 import dev.inkwell.nn.Linear;
 import dev.inkwell.nn.Ops;
 import dev.inkwell.nn.Weights;
+import dev.inkwell.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
 /** One pre-norm transformer layer of CLIP's text tower ({@code encoder.layers.N}). */
@@ -40,11 +41,13 @@ final class ClipEncoderLayer {
 
     /** Causal self-attention then the MLP, each with a residual connection. */
     Tensor forward(Tensor x) {
-        Tensor h = layerNorm1.forward(x);
-        Tensor attended = Ops.attention(qProj.forward(h), kProj.forward(h), vProj.forward(h), heads, null, true);
-        x = x.add(outProj.forward(attended));
-        h = fc1.forward(layerNorm2.forward(x));
-        h = quickGelu ? Ops.quickGelu(h) : Ops.gelu(h);
-        return x.add(fc2.forward(h));
+        return Torch.scoped(() -> {
+            Tensor h = layerNorm1.forward(x);
+            Tensor attended = Ops.attention(qProj.forward(h), kProj.forward(h), vProj.forward(h), heads, null, true);
+            Tensor y = x.add(outProj.forward(attended));
+            h = fc1.forward(layerNorm2.forward(y));
+            h = quickGelu ? Ops.quickGelu(h) : Ops.gelu(h);
+            return y.add(fc2.forward(h));
+        });
     }
 }

@@ -5,6 +5,7 @@ import dev.inkwell.nn.LayerNorm;
 import dev.inkwell.nn.Linear;
 import dev.inkwell.nn.Ops;
 import dev.inkwell.nn.Weights;
+import dev.inkwell.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 
@@ -35,10 +36,12 @@ final class BasicTransformerBlock {
     }
 
     Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
-        x = x.add(attn1.forward(norm1.forward(x), null, null));
-        x = x.add(attn2.forward(norm2.forward(x), context, contextMask));
-        TensorVector halves = geglu.forward(norm3.forward(x)).chunk(2, -1);
-        Tensor gated = halves.get(0).mul(Ops.gelu(halves.get(1)));
-        return x.add(ffOut.forward(gated));
+        return Torch.scoped(() -> {
+            Tensor h = x.add(attn1.forward(norm1.forward(x), null, null));
+            h = h.add(attn2.forward(norm2.forward(h), context, contextMask));
+            TensorVector halves = geglu.forward(norm3.forward(h)).chunk(2, -1);
+            Tensor gated = halves.get(0).mul(Ops.gelu(halves.get(1)));
+            return h.add(ffOut.forward(gated));
+        });
     }
 }

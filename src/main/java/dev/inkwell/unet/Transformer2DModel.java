@@ -6,6 +6,7 @@ import dev.inkwell.nn.Linear;
 import dev.inkwell.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
+import dev.inkwell.tensor.Torch;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -34,28 +35,30 @@ final class Transformer2DModel {
     }
 
     Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
-        long b = x.size(0);
-        long c = x.size(1);
-        long h = x.size(2);
-        long w = x.size(3);
-        Tensor hidden = norm.forward(x);
-        if (projInConv != null) {
-            hidden = projInConv.forward(hidden);
-        }
-        hidden = hidden.permute(0, 2, 3, 1).reshape(b, h * w, c);
-        if (projInLinear != null) {
-            hidden = projInLinear.forward(hidden);
-        }
-        for (BasicTransformerBlock block : blocks) {
-            hidden = block.forward(hidden, context, contextMask);
-        }
-        if (projOutLinear != null) {
-            hidden = projOutLinear.forward(hidden);
-        }
-        hidden = hidden.reshape(b, h, w, c).permute(0, 3, 1, 2).contiguous();
-        if (projOutConv != null) {
-            hidden = projOutConv.forward(hidden);
-        }
-        return hidden.add(x);
+        return Torch.scoped(() -> {
+            long b = x.size(0);
+            long c = x.size(1);
+            long h = x.size(2);
+            long w = x.size(3);
+            Tensor hidden = norm.forward(x);
+            if (projInConv != null) {
+                hidden = projInConv.forward(hidden);
+            }
+            hidden = hidden.permute(0, 2, 3, 1).reshape(b, h * w, c);
+            if (projInLinear != null) {
+                hidden = projInLinear.forward(hidden);
+            }
+            for (BasicTransformerBlock block : blocks) {
+                hidden = block.forward(hidden, context, contextMask);
+            }
+            if (projOutLinear != null) {
+                hidden = projOutLinear.forward(hidden);
+            }
+            hidden = hidden.reshape(b, h, w, c).permute(0, 3, 1, 2).contiguous();
+            if (projOutConv != null) {
+                hidden = projOutConv.forward(hidden);
+            }
+            return hidden.add(x);
+        });
     }
 }

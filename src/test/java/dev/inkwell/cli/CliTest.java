@@ -1,0 +1,108 @@
+package dev.inkwell.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inkwell.pipeline.GaussianNoise;
+import dev.inkwell.testing.Goldens;
+import dev.inkwell.weights.SafeTensors;
+import dev.inkwell.weights.SafeTensorsWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: outputs, files written, and one-line errors. */
+class CliTest {
+    private record Run(int exit, String out, String err) {}
+
+    private static Run run(String... args) {
+        CommandLine cli = Inkwell.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int exit = cli.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void tokenizeJsonMatchesTheReferenceTokenizer() throws Exception {
+        JsonNode golden = new ObjectMapper().readTree(Goldens.reference("goldens/tokenizer.json").toFile());
+        JsonNode prompt = golden.get("prompts").get(3);
+        Path model = Goldens.model("sdxl-tiny");
+        for (String which : List.of("1", "2")) {
+            Run r = run("tokenize", "--model", model.toString(), "--tokenizer", which, "--json", prompt.get("text").asText());
+            assertEquals(0, r.exit(), r.err());
+            JsonNode line = new ObjectMapper().readTree(r.out().strip());
+            assertEquals(prompt.get("text"), line.get("text"));
+            assertEquals(prompt.get("ids_untruncated"), line.get("ids"));
+            assertEquals(prompt.get("tokens"), line.get("tokens"));
+            assertEquals(prompt.get("n_tokens_untruncated").asInt(), line.get("count").asInt());
+            assertEquals(prompt.get(which.equals("1") ? "ids_77" : "ids_77_tokenizer2"), line.get("ids_77"));
+        }
+    }
+
+    @Test
+    void generateWithGivenNoiseWritesTheImageAndTheLatents(@TempDir Path dir) throws Exception {
+        Path noise = dir.resolve("noise.safetensors");
+        float[] values = new GaussianNoise(5).next(4 * 16 * 16);
+        SafeTensorsWriter.write(noise, Map.of("noise", SafeTensorsWriter.Tensor.ofFloats(new long[] {1, 4, 16, 16}, values)));
+        String[] common = {"generate", "--model", Goldens.model("sd15-tiny").toString(), "-p", "a red fox",
+            "-W", "32", "-H", "32", "--steps", "3", "--scheduler", "ddim"};
+        Path fromNoise = dir.resolve("a.png");
+        Path latentsA = dir.resolve("a.safetensors");
+        Run a = run(concat(common, "--init-noise", noise.toString(), "--seed", "99", "-o", fromNoise.toString(),
+                "--save-latents", latentsA.toString()));
+        assertEquals(0, a.exit(), a.err());
+        Path latentsB = dir.resolve("b.safetensors");
+        Run b = run(concat(common, "--seed", "5", "-o", dir.resolve("b.png").toString(), "--save-latents", latentsB.toString()));
+        assertEquals(0, b.exit(), b.err());
+        assertTrue(Files.size(fromNoise) > 0);
+        try (SafeTensors la = SafeTensors.open(latentsA); SafeTensors lb = SafeTensors.open(latentsB)) {
+            assertArrayEquals(new long[] {1, 4, 16, 16}, la.entry("latents").shape());
+            assertArrayEquals(lb.floats("latents"), la.floats("latents"), "noise from seed 5 given as a file");
+        }
+        try (var files = Files.list(dir)) {
+            assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+        Run again = run(concat(common, "--seed", "5", "-o", dir.resolve("b.png").toString()));
+        assertEquals(1, again.exit());
+        assertTrue(again.err().contains("already exists"), again.err());
+    }
+
+    @Test
+    void badInputGivesOneLineAndNonZeroExit() {
+        String model = Goldens.model("sd15-tiny").toString();
+        List<String[]> cases = List.of(
+                new String[] {"generate", "--model", "/no/such/model", "-p", "x"},
+                new String[] {"generate", "--model", model, "-p", "x", "-W", "30"},
+                new String[] {"generate", "--model", model, "-p", "x", "--steps", "0"},
+                new String[] {"generate", "--model", model, "-p", "x", "--scheduler", "plms"},
+                new String[] {"generate", "--model", model, "-p", "x", "--init-noise", "/no/noise.safetensors"},
+                new String[] {"generate", "--model", model},
+                new String[] {"tokenize", "--tokenizer", "3", "x"},
+                new String[] {"bench", "unet", "--size", "100"});
+        for (String[] args : cases) {
+            Run r = run(args);
+            assertTrue(r.exit() != 0, String.join(" ", args));
+            assertEquals(1, r.err().strip().lines().count(), String.join(" ", args) + " -> " + r.err());
+            assertTrue(r.err().startsWith("inkwell: "), r.err());
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
