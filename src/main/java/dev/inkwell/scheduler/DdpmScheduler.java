@@ -4,67 +4,33 @@ package dev.inkwell.scheduler;
  * diffusers' {@code DDPMScheduler} (Ho et al., arXiv:2006.11239) with the {@code fixed_small}
  * posterior variance; the variance noise comes from the caller.
  */
-public final class DdpmScheduler implements Scheduler {
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
-
+public final class DdpmScheduler extends Scheduler {
     DdpmScheduler(SchedulerConfig config) {
+        super(SchedulerKind.DDPM, validated(config), false, true);
+    }
+
+    private static SchedulerConfig validated(SchedulerConfig config) {
         Prediction.rejectThresholding(config);
         if (!"fixed_small".equals(config.varianceType())) {
             throw new IllegalArgumentException("DDPM variance_type '" + config.varianceType()
                     + "' is not supported; supported: fixed_small");
         }
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config, false);
-    }
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.DDPM;
-    }
-
-    @Override
-    public SchedulerConfig config() {
         return config;
     }
 
     @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public boolean needsNoise() {
-        return true;
-    }
-
-    @Override
     public Run start(int steps, double strength) {
-        double[] timesteps = Spacing.timesteps(config, steps, Spacing.Style.ROUNDED);
-        return new DdpmRun(timesteps, strength, config.numTrainTimesteps() / steps);
+        return new DdpmRun(steps, strength);
     }
 
-    private final class DdpmRun extends BaseRun {
-        private final int stride;
-
-        DdpmRun(double[] timesteps, double strength, int stride) {
-            super(timesteps, new double[0], strength);
-            this.stride = stride;
-        }
-
-        @Override
-        public boolean integerTimesteps() {
-            return true;
+    private final class DdpmRun extends TimestepRun {
+        DdpmRun(int steps, double strength) {
+            super(DdpmScheduler.this, 1.0, steps, strength);
         }
 
         /** The posterior mean of formula (7) of the DDPM paper, plus the fixed_small variance for t > 0. */
         @Override
-        public StepResult step(float[] modelOutput, int stepIndex, float[] sample, float[] noise) {
-            NoiseSchedule.requireSameLength(modelOutput, sample);
-            int t = (int) allTimesteps[index(stepIndex)];
-            int prev = t - stride;
-            double acp = schedule.alphaCumprod(t);
-            double acpPrev = prev >= 0 ? schedule.alphaCumprod(prev) : 1.0;
+        StepResult step(int t, double acp, double acpPrev, float[] modelOutput, float[] sample, float[] noise) {
             double currentAlpha = acp / acpPrev;
             double currentBeta = 1 - currentAlpha;
             double x0Coeff = Math.sqrt(acpPrev) * currentBeta / (1 - acp);
@@ -73,6 +39,7 @@ public final class DdpmScheduler implements Scheduler {
             float[] stepNoise = t > 0 ? requireNoise(noise, sample) : null;
             double alpha = Math.sqrt(acp);
             double sigma = Math.sqrt(1 - acp);
+            SchedulerConfig config = config();
             float[] prevSample = new float[sample.length];
             float[] x0s = new float[sample.length];
             for (int i = 0; i < sample.length; i++) {
@@ -83,11 +50,6 @@ public final class DdpmScheduler implements Scheduler {
                 prevSample[i] = (float) (t > 0 ? mean + std * stepNoise[i] : mean);
             }
             return new StepResult(prevSample, x0s);
-        }
-
-        @Override
-        public float[] addNoise(float[] original, float[] noise, int stepIndex) {
-            return schedule.addNoise(original, noise, (int) allTimesteps[index(stepIndex)]);
         }
     }
 }

@@ -8,38 +8,16 @@ package dev.inkwell.scheduler;
  * order. The first step has no history and the last one goes to sigma 0, where diffusers steps
  * first-order; that last step lands exactly on the x0 prediction.
  */
-public final class DpmSolverMultistepScheduler implements Scheduler {
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
-
+public final class DpmSolverMultistepScheduler extends Scheduler {
     DpmSolverMultistepScheduler(SchedulerConfig config) {
-        Prediction.rejectThresholding(config);
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config, true);
-    }
-
-    @Override
-    public SchedulerKind kind() {
-        return config.useKarrasSigmas() ? SchedulerKind.DPMPP_2M_KARRAS : SchedulerKind.DPMPP_2M;
-    }
-
-    @Override
-    public SchedulerConfig config() {
-        return config;
-    }
-
-    @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public boolean needsNoise() {
-        return false;
+        super(config.useKarrasSigmas() ? SchedulerKind.DPMPP_2M_KARRAS : SchedulerKind.DPMPP_2M,
+                Prediction.rejectThresholding(config), true, false);
     }
 
     @Override
     public Run start(int steps, double strength) {
+        SchedulerConfig config = config();
+        NoiseSchedule schedule = schedule();
         double[] timesteps;
         double[] sigmas;
         if (config.useKarrasSigmas()) {
@@ -104,7 +82,7 @@ public final class DpmSolverMultistepScheduler implements Scheduler {
             double alphaT = alpha(sigmaT);
             float[] x0 = new float[sample.length];
             for (int i = 0; i < sample.length; i++) {
-                x0[i] = (float) Prediction.x0(config.predictionType(), sample[i], modelOutput[i],
+                x0[i] = (float) Prediction.x0(config().predictionType(), sample[i], modelOutput[i],
                         alphaS0, sigmaS0 * alphaS0);
             }
             boolean firstOrder = previousX0 == null || k == allTimesteps.length - 1;

@@ -7,48 +7,28 @@ import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
  * deterministically, then adds fresh noise of standard deviation {@code sigma_up} (k-diffusion's
  * {@code sample_euler_ancestral} with eta 1); the noise comes from the caller.
  */
-public final class EulerAncestralScheduler implements Scheduler {
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
-
+public final class EulerAncestralScheduler extends Scheduler {
     EulerAncestralScheduler(SchedulerConfig config) {
+        super(SchedulerKind.EULER_A, validated(config), true, true);
+    }
+
+    private static SchedulerConfig validated(SchedulerConfig config) {
         if (config.predictionType() == PredictionType.SAMPLE) {
             throw new IllegalArgumentException("Euler ancestral does not support prediction_type sample");
         }
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config, true);
-    }
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.EULER_A;
-    }
-
-    @Override
-    public SchedulerConfig config() {
         return config;
     }
 
     @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public boolean needsNoise() {
-        return true;
-    }
-
-    @Override
     public Run start(int steps, double strength) {
-        double[] timesteps = Numerics.float32(Spacing.timesteps(config, steps, Spacing.Style.FRACTIONAL));
-        double[] sigmas = Numerics.withFinalSigma(EulerFamilyRun.interpolatedSigmas(schedule, timesteps), 0);
+        double[] timesteps = EulerFamilyRun.timesteps(config(), steps);
+        double[] sigmas = Numerics.withFinalSigma(EulerFamilyRun.interpolatedSigmas(schedule(), timesteps), 0);
         return new AncestralRun(timesteps, sigmas, strength);
     }
 
     private final class AncestralRun extends EulerFamilyRun {
         AncestralRun(double[] timesteps, double[] sigmas, double strength) {
-            super(timesteps, sigmas, strength, config.timestepSpacing());
+            super(timesteps, sigmas, strength, config().timestepSpacing());
         }
 
         @Override
@@ -64,7 +44,7 @@ public final class EulerAncestralScheduler implements Scheduler {
             float[] prevSample = new float[sample.length];
             float[] x0s = new float[sample.length];
             for (int i = 0; i < sample.length; i++) {
-                double x0 = x0(config.predictionType(), sample[i], modelOutput[i], from);
+                double x0 = x0(config().predictionType(), sample[i], modelOutput[i], from);
                 double derivative = (sample[i] - x0) / from;
                 x0s[i] = (float) x0;
                 prevSample[i] = (float) (sample[i] + derivative * dt + noise[i] * up);

@@ -15,6 +15,11 @@ abstract class EulerFamilyRun extends BaseRun {
         this.spacing = spacing;
     }
 
+    /** The float32 timesteps of a {@code steps}-step schedule, unrounded. */
+    static double[] timesteps(SchedulerConfig config, int steps) {
+        return Numerics.float32(Spacing.timesteps(config, steps, Spacing.Style.FRACTIONAL));
+    }
+
     /** Training sigmas linearly interpolated at (possibly fractional) timesteps, in float64 as {@code np.interp}. */
     static double[] interpolatedSigmas(NoiseSchedule schedule, double[] timesteps) {
         float[] table = schedule.sigmas();

@@ -7,13 +7,21 @@ import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
  * (Karras et al., arXiv:2206.00364, Algorithm 2 without churn), sigmas linearly interpolated
  * over the training timesteps, optionally Karras-spaced.
  */
-public final class EulerScheduler implements Scheduler {
-    private final SchedulerConfig config;
-    private final NoiseSchedule schedule;
+public final class EulerScheduler extends Scheduler {
     /** The sigma after the last step: 0, or the smallest training sigma for final_sigmas_type sigma_min. */
     private final double finalSigma;
 
     EulerScheduler(SchedulerConfig config) {
+        super(SchedulerKind.EULER, validated(config), true, false);
+        this.finalSigma = switch (config.finalSigmasType()) {
+            case "zero" -> 0;
+            case "sigma_min" -> schedule().sigma(0);
+            default -> throw new IllegalArgumentException("final_sigmas_type must be zero or sigma_min, got '"
+                    + config.finalSigmasType() + "'");
+        };
+    }
+
+    private static SchedulerConfig validated(SchedulerConfig config) {
         if (!"linear".equals(config.interpolationType())) {
             throw new IllegalArgumentException("Euler interpolation_type '" + config.interpolationType()
                     + "' is not supported; supported: linear");
@@ -22,39 +30,14 @@ public final class EulerScheduler implements Scheduler {
             throw new IllegalArgumentException("Euler timestep_type must be discrete or continuous, got '"
                     + config.timestepType() + "'");
         }
-        this.config = config;
-        this.schedule = NoiseSchedule.of(config, true);
-        this.finalSigma = switch (config.finalSigmasType()) {
-            case "zero" -> 0;
-            case "sigma_min" -> schedule.sigma(0);
-            default -> throw new IllegalArgumentException("final_sigmas_type must be zero or sigma_min, got '"
-                    + config.finalSigmasType() + "'");
-        };
-    }
-
-    @Override
-    public SchedulerKind kind() {
-        return SchedulerKind.EULER;
-    }
-
-    @Override
-    public SchedulerConfig config() {
         return config;
     }
 
     @Override
-    public NoiseSchedule schedule() {
-        return schedule;
-    }
-
-    @Override
-    public boolean needsNoise() {
-        return false;
-    }
-
-    @Override
     public Run start(int steps, double strength) {
-        double[] timesteps = Numerics.float32(Spacing.timesteps(config, steps, Spacing.Style.FRACTIONAL));
+        SchedulerConfig config = config();
+        NoiseSchedule schedule = schedule();
+        double[] timesteps = EulerFamilyRun.timesteps(config, steps);
         double[] sigmas = EulerFamilyRun.interpolatedSigmas(schedule, timesteps);
         if (config.useKarrasSigmas()) {
             sigmas = Numerics.karrasSigmas(
@@ -79,7 +62,7 @@ public final class EulerScheduler implements Scheduler {
 
     private final class EulerRun extends EulerFamilyRun {
         EulerRun(double[] timesteps, double[] sigmas, double strength) {
-            super(timesteps, sigmas, strength, config.timestepSpacing());
+            super(timesteps, sigmas, strength, config().timestepSpacing());
         }
 
         @Override
@@ -91,7 +74,7 @@ public final class EulerScheduler implements Scheduler {
             float[] prevSample = new float[sample.length];
             float[] x0s = new float[sample.length];
             for (int i = 0; i < sample.length; i++) {
-                double x0 = x0(config.predictionType(), sample[i], modelOutput[i], sigma);
+                double x0 = x0(config().predictionType(), sample[i], modelOutput[i], sigma);
                 double derivative = (sample[i] - x0) / sigma;
                 x0s[i] = (float) x0;
                 prevSample[i] = (float) (sample[i] + derivative * dt);

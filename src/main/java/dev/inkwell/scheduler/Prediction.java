@@ -11,11 +11,12 @@ final class Prediction {
     private Prediction() {
     }
 
-    /** Rejects the dynamic thresholding option, which latent diffusion models do not use. */
-    static void rejectThresholding(SchedulerConfig config) {
+    /** Rejects the dynamic thresholding option, which latent diffusion models do not use; returns {@code config}. */
+    static SchedulerConfig rejectThresholding(SchedulerConfig config) {
         if (Boolean.TRUE.equals(config.thresholding())) {
             throw new IllegalArgumentException("thresholding (dynamic thresholding of x0) is not supported");
         }
+        return config;
     }
 
     /** Clips an x0 estimate to +-{@code clip_sample_range} when the config asks for it (DDIM, DDPM). */

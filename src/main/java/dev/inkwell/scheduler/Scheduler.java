@@ -8,23 +8,46 @@ package dev.inkwell.scheduler;
  * model-output history for multistep solvers). Arrays may have any shape: the caller flattens
  * tensors, and all arrays passed to one call must have the same length.
  */
-public sealed interface Scheduler
+public abstract sealed class Scheduler
         permits DdimScheduler, EulerScheduler, EulerAncestralScheduler, DpmSolverMultistepScheduler, DdpmScheduler {
+    private final SchedulerKind kind;
+    private final SchedulerConfig config;
+    private final NoiseSchedule schedule;
+    private final boolean needsNoise;
+
+    /**
+     * @param clampTerminal whether the noise schedule keeps the last sigma finite under zero-terminal-SNR
+     *        rescaling (the sigma-based schedulers), see {@link NoiseSchedule#of}
+     */
+    Scheduler(SchedulerKind kind, SchedulerConfig config, boolean clampTerminal, boolean needsNoise) {
+        this.kind = kind;
+        this.config = config;
+        this.schedule = NoiseSchedule.of(config, clampTerminal);
+        this.needsNoise = needsNoise;
+    }
 
     /** Which scheduler this is. */
-    SchedulerKind kind();
+    public final SchedulerKind kind() {
+        return kind;
+    }
 
     /** The complete config it runs with (model config merged with this class's defaults). */
-    SchedulerConfig config();
+    public final SchedulerConfig config() {
+        return config;
+    }
 
     /** The training noise schedule ({@code alphas_cumprod}, DDPM forward process). */
-    NoiseSchedule schedule();
+    public final NoiseSchedule schedule() {
+        return schedule;
+    }
 
     /** Whether {@link Run#step} needs fresh standard-normal noise (Euler ancestral, DDPM). */
-    boolean needsNoise();
+    public final boolean needsNoise() {
+        return needsNoise;
+    }
 
     /** Starts a text-to-image generation of {@code steps} steps. */
-    default Run start(int steps) {
+    public final Run start(int steps) {
         return start(steps, 1.0);
     }
 
@@ -36,13 +59,13 @@ public sealed interface Scheduler
      *
      * @param strength in (0, 1]; 1 runs the whole schedule
      */
-    Run start(int steps, double strength);
+    public abstract Run start(int steps, double strength);
 
     /**
      * The steps of one generation. Step indices are 0-based positions in {@link #timesteps()};
      * for multistep solvers {@link #step} must be called for indices 0, 1, 2, ... in order.
      */
-    interface Run {
+    public interface Run {
         /**
          * The timesteps to feed the UNet, one per step, as diffusers returns them: integers
          * (int64 in diffusers) for DDIM, DDPM and DPM-Solver, float32 values for the Euler family.
@@ -85,6 +108,6 @@ public sealed interface Scheduler
      * @param prevSample the sample for the next step (the final latent after the last step)
      * @param predOriginal the model's current estimate of the clean sample x0
      */
-    record StepResult(float[] prevSample, float[] predOriginal) {
+    public record StepResult(float[] prevSample, float[] predOriginal) {
     }
 }

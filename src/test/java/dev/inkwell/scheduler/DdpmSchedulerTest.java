@@ -1,12 +1,14 @@
 package dev.inkwell.scheduler;
 
 import static dev.inkwell.scheduler.DpmSolverMultistepTest.assertClose;
+import static dev.inkwell.scheduler.DpmSolverMultistepTest.runSteps;
 import static dev.inkwell.scheduler.DpmSolverMultistepTest.chainStart;
 import static dev.inkwell.scheduler.DpmSolverMultistepTest.modelOutput;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,18 +26,11 @@ class DdpmSchedulerTest {
     }
 
     private static float[][][] chain(String prediction) {
-        SchedulerConfig c = SchedulerConfig.parse("{\"prediction_type\": \"" + prediction + "\"}")
-                .orElse(Fixtures.sd15());
+        SchedulerConfig c = Fixtures.sd15With("{\"prediction_type\": \"" + prediction + "\"}");
         Scheduler.Run run = SchedulerKind.DDPM.create(c).start(10);
         assertArrayEquals(new double[] {901, 801, 701, 601, 501, 401, 301, 201, 101, 1}, run.timesteps());
-        float[] sample = chainStart();
-        float[][][] out = new float[10][][];
-        for (int i = 0; i < 10; i++) {
-            Scheduler.StepResult r = run.step(modelOutput(i, 4), i, sample, noise(i, 4));
-            out[i] = new float[][] {r.prevSample(), r.predOriginal()};
-            sample = r.prevSample();
-        }
-        return out;
+        return Arrays.stream(runSteps(run, i -> noise(i, 4)))
+                .map(r -> new float[][] {r.prevSample(), r.predOriginal()}).toArray(float[][][]::new);
     }
 
     @Test
@@ -66,8 +61,7 @@ class DdpmSchedulerTest {
         float[] x0 = {0.8f, -0.3f, 0.1f};
         float[] n = {-1.2f, 0.4f, 2.0f};
         for (String prediction : new String[] {"epsilon", "v_prediction"}) {
-            Scheduler s = SchedulerKind.DDPM.create(
-                    SchedulerConfig.parse("{\"prediction_type\": \"" + prediction + "\"}").orElse(Fixtures.sd15()));
+            Scheduler s = SchedulerKind.DDPM.create(Fixtures.sd15With("{\"prediction_type\": \"" + prediction + "\"}"));
             Scheduler.Run run = s.start(10);
             int t = (int) run.timesteps()[3];
             float[] noisy = s.schedule().addNoise(x0, n, t);
@@ -98,7 +92,7 @@ class DdpmSchedulerTest {
         assertEquals(true, s.needsNoise());
         Scheduler.Run run = s.start(10);
         assertThrows(IllegalArgumentException.class, () -> run.step(modelOutput(0, 4), 0, chainStart(), null));
-        SchedulerConfig linspace = SchedulerConfig.parse("{\"timestep_spacing\": \"linspace\"}").orElse(Fixtures.sd15());
+        SchedulerConfig linspace = Fixtures.sd15With("{\"timestep_spacing\": \"linspace\"}");
         Scheduler.Run toZero = SchedulerKind.DDPM.create(linspace).start(10);
         assertEquals(0.0, toZero.timesteps()[9]);
         assertEquals(4, toZero.step(modelOutput(0, 4), 9, chainStart(), null).prevSample().length);

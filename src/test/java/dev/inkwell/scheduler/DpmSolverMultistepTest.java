@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,11 +18,7 @@ class DpmSolverMultistepTest {
     private static final double TOLERANCE = 1e-5;
 
     private static Scheduler dpm(String spacing) {
-        return SchedulerKind.DPMPP_2M.create(config(spacing));
-    }
-
-    private static SchedulerConfig config(String spacing) {
-        return SchedulerConfig.parse("{\"timestep_spacing\": \"" + spacing + "\"}").orElse(Fixtures.sd15());
+        return SchedulerKind.DPMPP_2M.create(Fixtures.sd15With("{\"timestep_spacing\": \"" + spacing + "\"}"));
     }
 
     @Test
@@ -86,7 +84,7 @@ class DpmSolverMultistepTest {
 
     @Test
     void chainKarrasVPrediction() {
-        SchedulerConfig v = SchedulerConfig.parse("{\"prediction_type\": \"v_prediction\"}").orElse(Fixtures.sd15());
+        SchedulerConfig v = Fixtures.sd15With("{\"prediction_type\": \"v_prediction\"}");
         float[][] expected = runChain(SchedulerKind.DPMPP_2M_KARRAS.create(v), 10);
         assertClose(new double[] {1.4641605615615845, -0.7401528358459473, 0.271994411945343, 1.9966028928756714},
                 expected[0]);
@@ -117,13 +115,7 @@ class DpmSolverMultistepTest {
     @Test
     void finalStepWithZeroSigmaReturnsX0() {
         for (int steps : new int[] {5, 10, 20}) {
-            Scheduler.Run run = dpm("leading").start(steps);
-            float[] sample = chainStart();
-            Scheduler.StepResult r = null;
-            for (int i = 0; i < steps; i++) {
-                r = run.step(modelOutput(i, sample.length), i, sample, null);
-                sample = r.prevSample();
-            }
+            Scheduler.StepResult r = runSteps(dpm("leading").start(steps), i -> null)[steps - 1];
             assertArrayEquals(r.predOriginal(), r.prevSample(), 1e-6f);
         }
     }
@@ -164,15 +156,24 @@ class DpmSolverMultistepTest {
         return out;
     }
 
-    private static float[][] runChain(Scheduler scheduler, int steps) {
-        Scheduler.Run run = scheduler.start(steps);
+    /**
+     * Runs every step of {@code run} from {@link #chainStart()} on the synthetic {@link #modelOutput}s,
+     * each step fed its own output; {@code noise} gives each step index's noise.
+     */
+    static Scheduler.StepResult[] runSteps(Scheduler.Run run, IntFunction<float[]> noise) {
         float[] sample = chainStart();
-        float[][] out = new float[steps][];
-        for (int i = 0; i < steps; i++) {
-            sample = run.step(modelOutput(i, sample.length), i, sample, null).prevSample();
-            out[i] = sample;
+        Scheduler.StepResult[] out = new Scheduler.StepResult[run.timesteps().length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = run.step(modelOutput(i, sample.length), i, sample, noise.apply(i));
+            sample = out[i].prevSample();
         }
         return out;
+    }
+
+    /** The samples after each step of a {@code steps}-step chain. */
+    private static float[][] runChain(Scheduler scheduler, int steps) {
+        return Arrays.stream(runSteps(scheduler.start(steps), i -> null))
+                .map(Scheduler.StepResult::prevSample).toArray(float[][]::new);
     }
 
     static void assertClose(double[] expected, float[] actual) {

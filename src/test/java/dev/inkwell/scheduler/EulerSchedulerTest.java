@@ -1,5 +1,6 @@
 package dev.inkwell.scheduler;
 
+import static dev.inkwell.scheduler.Fixtures.sd15With;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,10 +11,6 @@ import org.junit.jupiter.api.Test;
 
 /** Euler-family behaviour beyond the goldens: img2img, v-prediction, Karras sigmas. */
 class EulerSchedulerTest {
-    private static SchedulerConfig sd15With(String json) {
-        return SchedulerConfig.parse(json).orElse(Fixtures.sd15());
-    }
-
     @Test
     void img2imgRunsTheTailOfTheSchedule() {
         GoldenTensors g = GoldenTensors.load("reference/goldens/schedulers-euler.safetensors");

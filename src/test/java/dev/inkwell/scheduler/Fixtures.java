@@ -28,6 +28,11 @@ final class Fixtures {
         return SchedulerConfig.parse(resource("reference/models/sd15-tiny/scheduler/scheduler_config.json"));
     }
 
+    /** The SD-1.5 config with the keys of {@code json} overriding it. */
+    static SchedulerConfig sd15With(String json) {
+        return SchedulerConfig.parse(json).orElse(sd15());
+    }
+
     /** The Euler scheduler config of the SDXL test model. */
     static SchedulerConfig sdxl() {
         return SchedulerConfig.parse(resource("reference/models/sdxl-tiny/scheduler/scheduler_config.json"));
