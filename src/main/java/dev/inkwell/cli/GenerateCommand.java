@@ -3,6 +3,7 @@ package dev.inkwell.cli;
 import dev.inkwell.image.Images;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.GenerationResult;
+import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.scheduler.SchedulerKind;
@@ -10,11 +11,17 @@ import dev.inkwell.tensor.Precision;
 import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsWriter;
 import dev.inkwell.weights.TensorEntry;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -23,22 +30,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Text to image from a diffusers model folder. */
+/** Text to image (and image to image) from a diffusers model folder. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Generate images from a text prompt.")
+        description = {"Generate images from a text prompt.",
+            "Prompts may be longer than 77 tokens (split into 75-token chunks; BREAK starts a new chunk) "
+                    + "and use AUTOMATIC1111 weighting: (word), (word:1.5), [word]."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
+    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT",
+            description = "What to draw. Repeat for a batch with one prompt per image.")
+    List<String> prompts;
 
-    @Option(names = {"-p", "--prompt"}, required = true, description = "What to draw.")
-    String prompt;
-
-    @Option(names = {"-n", "--negative-prompt"}, description = "What to steer away from (replaces the empty prompt in guidance).")
-    String negativePrompt;
+    @Option(names = {"-n", "--negative-prompt"}, paramLabel = "TEXT",
+            description = "What to steer away from: replaces the empty prompt in guidance. Give one for all images or one per prompt.")
+    List<String> negativePrompts;
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "A diffusers model folder.")
     Path model;
@@ -60,14 +67,25 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-H", "--height"}, description = "Image height in pixels, a multiple of 8 (default: the model's native size).")
     Integer height;
 
-    @Option(names = "--seed", description = "Seed of image 1; image i uses seed + i - 1 (default: random, printed).")
+    @Option(names = "--seed", description = "Seed of the first image; image i uses seed + i - 1 (default: random, printed).")
     Long seed;
 
-    @Option(names = {"-b", "--batch-size"}, defaultValue = "1", description = "Images to generate (default: ${DEFAULT-VALUE}).")
-    int batchSize;
+    @Option(names = {"-b", "--batch-size"}, description = "Images to generate from one prompt (default: 1, or one per --prompt).")
+    Integer batchSize;
+
+    @Option(names = "--clip-skip", defaultValue = "1",
+            description = "AUTOMATIC1111 clip skip: 1 = last text-encoder layer, 2 = penultimate (SD 1.x/2.x; default: ${DEFAULT-VALUE}).")
+    int clipSkip;
+
+    @Option(names = "--init-image", paramLabel = "FILE", description = "img2img: start from this image (resized to the output size).")
+    Path initImage;
+
+    @Option(names = "--strength", defaultValue = "0.75",
+            description = "img2img: how much of the schedule runs, in (0, 1]; 1 ignores the image (default: ${DEFAULT-VALUE}).")
+    double strength;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "PNG to write; with a batch, -1, -2, ... are added before .png (default: inkwell-SEED.png).")
+            description = "PNG to write; with several images -1, -2, ... are added before .png (default: inkwell-SEED.png).")
     Path output;
 
     @Option(names = "--overwrite", description = "Replace existing output files.")
@@ -90,38 +108,74 @@ final class GenerateCommand implements Callable<Integer> {
         if (!Files.isDirectory(model)) {
             throw new IllegalArgumentException("model folder not found: " + model);
         }
+        List<String> batchPrompts = batchPrompts();
+        List<String> negatives = negatives(batchPrompts.size());
         float[] noise = initNoise == null ? null : readNoise(initNoise);
+        BufferedImage image = initImage == null ? null : Images.read(initImage);
         long firstSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
+        PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(model, precision)) {
-            int native_ = sd.unet().config().sampleSize() * sd.vaeScale();
-            GenerationRequest request = new GenerationRequest(prompt, negativePrompt,
-                    width == null ? native_ : width, height == null ? native_ : height, steps, guidance,
-                    scheduler, firstSeed, batchSize, noise);
+            int nativeSize = sd.unet().config().sampleSize() * sd.vaeScale();
+            GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
+                    width == null ? nativeSize : width, height == null ? nativeSize : height, steps, guidance,
+                    scheduler, firstSeed, clipSkip, noise, image, strength);
             GenerationResult result;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax(steps)
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .setUnit(" steps", 1).build()) {
-                result = new TextToImage(sd).generate(request, (step, total) -> bar.stepTo(step));
+                result = new TextToImage(sd).generate(request, (step, total) -> {
+                    bar.maxHint(total);
+                    bar.stepTo(step);
+                });
             }
+            SchedulerKind used = scheduler != null ? scheduler : sd.defaultScheduler();
             for (int i = 0; i < result.images().size(); i++) {
-                Path target = outputPath(i, result.seeds()[i]);
-                Images.writePng(result.images().get(i), target, overwrite);
-                out().println("wrote " + target + " (seed " + result.seeds()[i] + ")");
+                Path target = outputPath(i, result.images().size(), result.seeds()[i]);
+                String info = InfoText.of(request, i, used, result.seeds()[i], model.getFileName().toString());
+                Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
+                out.println("wrote " + target + " (seed " + result.seeds()[i] + ")");
             }
             if (saveLatents != null) {
                 SafeTensorsWriter.write(saveLatents, Map.of("latents",
                         SafeTensorsWriter.Tensor.ofFloats(result.latentShape(), result.latents())));
-                out().println("wrote " + saveLatents);
+                out.println("wrote " + saveLatents);
             }
         }
         return 0;
     }
 
-    private Path outputPath(int index, long imageSeed) {
+    private List<String> batchPrompts() {
+        if (batchSize == null) {
+            return prompts;
+        }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("--batch-size must be positive, not " + batchSize);
+        }
+        if (prompts.size() != 1) {
+            throw new IllegalArgumentException("--batch-size repeats one prompt; with several --prompt options leave it out");
+        }
+        return Collections.nCopies(batchSize, prompts.get(0));
+    }
+
+    private List<String> negatives(int count) {
+        if (negativePrompts == null) {
+            return null;
+        }
+        if (negativePrompts.size() == 1) {
+            return Collections.nCopies(count, negativePrompts.get(0));
+        }
+        if (negativePrompts.size() != count) {
+            throw new IllegalArgumentException("give one --negative-prompt for all images or one per prompt ("
+                    + count + "), not " + negativePrompts.size());
+        }
+        return new ArrayList<>(negativePrompts);
+    }
+
+    private Path outputPath(int index, int count, long imageSeed) {
         if (output == null) {
             return Path.of("inkwell-" + imageSeed + ".png");
         }
-        if (batchSize == 1) {
+        if (count == 1) {
             return output;
         }
         String name = output.getFileName().toString();

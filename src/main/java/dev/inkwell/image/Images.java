@@ -6,11 +6,24 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import org.bytedeco.pytorch.Tensor;
 
 /** Conversions between decoded tensors and images, and safe PNG writing. */
 public final class Images {
+    private static final String PNG_FORMAT = "javax_imageio_png_1.0";
+
     private Images() {}
 
     /** {@code [1, 3, H, W]} in [-1, 1] to an RGB image, clamping as the pipelines do. */
@@ -30,7 +43,111 @@ public final class Images {
         return out;
     }
 
+    /** An RGB image as {@code [1, 3, H, W]} in [-1, 1], the VAE encoder's input. */
+    public static Tensor toTensor(BufferedImage image) {
+        int h = image.getHeight();
+        int w = image.getWidth();
+        int plane = h * w;
+        float[] v = new float[3 * plane];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = image.getRGB(x, y);
+                int i = y * w + x;
+                v[i] = ((rgb >> 16) & 0xFF) / 127.5f - 1f;
+                v[plane + i] = ((rgb >> 8) & 0xFF) / 127.5f - 1f;
+                v[2 * plane + i] = (rgb & 0xFF) / 127.5f - 1f;
+            }
+        }
+        return Torch.floats(v, 1, 3, h, w);
+    }
+
+    /** The image scaled to {@code width x height} (bicubic), or itself when it already has that size. */
+    public static BufferedImage resize(BufferedImage image, int width, int height) {
+        if (image.getWidth() == width && image.getHeight() == height) {
+            return image;
+        }
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = out.createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        g.drawImage(image, 0, 0, width, height, null);
+        g.dispose();
+        return out;
+    }
+
+    /** Reads an image file, with one clear error when it is missing or not an image. */
+    public static BufferedImage read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": image not found");
+        }
+        BufferedImage image = ImageIO.read(file.toFile());
+        if (image == null) {
+            throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF)");
+        }
+        return image;
+    }
+
     /** diffusers' {@code (x / 2 + 0.5).clamp(0, 1)}, then {@code round(x * 255)}. */
+    private static void writeWithText(BufferedImage image, Path file, Map<String, String> text) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+            IIOMetadataNode root = new IIOMetadataNode(PNG_FORMAT);
+            IIOMetadataNode tEXt = new IIOMetadataNode("tEXt");
+            IIOMetadataNode iTXt = new IIOMetadataNode("iTXt");
+            for (Map.Entry<String, String> e : text.entrySet()) {
+                if (StandardCharsets.ISO_8859_1.newEncoder().canEncode(e.getValue())) {
+                    IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
+                    entry.setAttribute("keyword", e.getKey());
+                    entry.setAttribute("value", e.getValue());
+                    tEXt.appendChild(entry);
+                } else {
+                    IIOMetadataNode entry = new IIOMetadataNode("iTXtEntry");
+                    entry.setAttribute("keyword", e.getKey());
+                    entry.setAttribute("compressionFlag", "FALSE");
+                    entry.setAttribute("compressionMethod", "0");
+                    entry.setAttribute("languageTag", "");
+                    entry.setAttribute("translatedKeyword", "");
+                    entry.setAttribute("text", e.getValue());
+                    iTXt.appendChild(entry);
+                }
+            }
+            if (tEXt.hasChildNodes()) {
+                root.appendChild(tEXt);
+            }
+            if (iTXt.hasChildNodes()) {
+                root.appendChild(iTXt);
+            }
+            metadata.mergeTree(PNG_FORMAT, root);
+            writer.setOutput(out);
+            writer.write(new IIOImage(image, null, metadata));
+        } finally {
+            writer.dispose();
+        }
+    }
+
+    /** The PNG text chunks of a file, keyword to text. */
+    public static Map<String, String> readPngText(Path file) throws IOException {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            ImageReader reader = ImageIO.getImageReadersByFormatName("png").next();
+            reader.setInput(in);
+            org.w3c.dom.Node root = reader.getImageMetadata(0).getAsTree(PNG_FORMAT);
+            for (org.w3c.dom.Node chunk = root.getFirstChild(); chunk != null; chunk = chunk.getNextSibling()) {
+                for (org.w3c.dom.Node e = chunk.getFirstChild(); e != null; e = e.getNextSibling()) {
+                    IIOMetadataNode node = (IIOMetadataNode) e;
+                    if (e.getNodeName().equals("tEXtEntry")) {
+                        out.put(node.getAttribute("keyword"), node.getAttribute("value"));
+                    } else if (e.getNodeName().equals("iTXtEntry")) {
+                        out.put(node.getAttribute("keyword"), node.getAttribute("text"));
+                    }
+                }
+            }
+            reader.dispose();
+        }
+        return out;
+    }
+
     private static int toByte(float value) {
         double unit = Math.min(1.0, Math.max(0.0, value / 2.0 + 0.5));
         return (int) Math.round(unit * 255.0);
@@ -39,8 +156,12 @@ public final class Images {
     /**
      * Writes a PNG through a temporary file in the same folder, moved into place only when
      * complete, so a failure never leaves a partial image that looks finished.
+     *
+     * @param text PNG text chunks, e.g. AUTOMATIC1111's {@code parameters}; Latin-1 values go in
+     *     tEXt chunks, others in iTXt (UTF-8), as PIL does
      */
-    public static void writePng(BufferedImage image, Path target, boolean overwrite) throws IOException {
+    public static void writePng(BufferedImage image, Path target, boolean overwrite, Map<String, String> text)
+            throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         if (!overwrite && Files.exists(target)) {
@@ -48,9 +169,7 @@ public final class Images {
         }
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer available");
-            }
+            writeWithText(image, tmp, text);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -1,33 +1,56 @@
 package dev.inkwell.pipeline;
 
 import dev.inkwell.scheduler.SchedulerKind;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 /**
- * One text-to-image request.
+ * One text-to-image (or image-to-image) request; {@link #of} gives the defaults and the
+ * {@code with...} methods change one field each.
  *
- * @param negativePrompt replaces the empty prompt in the unconditional branch of
- *     classifier-free guidance; {@code null} means none
+ * @param prompts one per image of the batch; prompts may be longer than 77 tokens and use
+ *     AUTOMATIC1111 weighting syntax
+ * @param negativePrompts one per image; an entry (or the whole list) {@code null} means none,
+ *     which is the empty prompt, or zeros for SDXL models that force them
  * @param guidance classifier-free guidance scale; at most 1 runs the positive branch only
  * @param scheduler {@code null} for the model's own scheduler
  * @param seed image i of the batch uses {@code seed + i}
+ * @param clipSkip AUTOMATIC1111's convention: 1 is the text encoder's last layer, 2 the
+ *     penultimate followed by the final LayerNorm; SD 1.x/2.x only (SDXL always uses its
+ *     penultimate layers)
  * @param initNoise {@code null}, or the initial standard-normal latents {@code [batch, C, h, w]}
  *     flattened, which replace the seeded noise (the scheduler's init_noise_sigma is still applied)
+ * @param initImage {@code null} for text-to-image, else the image img2img starts from (resized
+ *     to width x height)
+ * @param strength img2img: the share of the schedule that runs, in (0, 1]; 1 ignores the image
  */
 public record GenerationRequest(
-        String prompt,
-        String negativePrompt,
+        List<String> prompts,
+        List<String> negativePrompts,
         int width,
         int height,
         int steps,
         double guidance,
         SchedulerKind scheduler,
         long seed,
-        int batchSize,
-        float[] initNoise) {
+        int clipSkip,
+        float[] initNoise,
+        BufferedImage initImage,
+        double strength) {
 
     public GenerationRequest {
-        if (prompt == null) {
-            throw new IllegalArgumentException("a prompt is required");
+        if (prompts == null || prompts.isEmpty() || prompts.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("a prompt is required for every image");
+        }
+        prompts = List.copyOf(prompts);
+        if (negativePrompts != null) {
+            if (negativePrompts.size() != prompts.size()) {
+                throw new IllegalArgumentException(negativePrompts.size() + " negative prompts for "
+                        + prompts.size() + " prompts");
+            }
+            negativePrompts = Collections.unmodifiableList(new ArrayList<>(negativePrompts));
         }
         if (steps <= 0) {
             throw new IllegalArgumentException("steps must be positive, not " + steps);
@@ -36,8 +59,80 @@ public record GenerationRequest(
             throw new IllegalArgumentException("width and height must be positive multiples of 8, not "
                     + width + "x" + height);
         }
-        if (batchSize <= 0) {
-            throw new IllegalArgumentException("batch size must be positive, not " + batchSize);
+        if (clipSkip < 1) {
+            throw new IllegalArgumentException("clip skip must be at least 1, not " + clipSkip);
         }
+        if (!(strength > 0 && strength <= 1)) {
+            throw new IllegalArgumentException("strength must be in (0, 1], not " + strength);
+        }
+    }
+
+    /** Defaults: 512x512, 25 steps, guidance 7.5, the model's scheduler, seed 0, clip skip 1. */
+    public static GenerationRequest of(String prompt) {
+        return new GenerationRequest(List.of(prompt), null, 512, 512, 25, 7.5, null, 0, 1, null, null, 1.0);
+    }
+
+    public int batchSize() {
+        return prompts.size();
+    }
+
+    /** The negative prompt of image {@code i}, or {@code null} for none. */
+    public String negativePrompt(int i) {
+        return negativePrompts == null ? null : negativePrompts.get(i);
+    }
+
+    public GenerationRequest withPrompts(List<String> p) {
+        return new GenerationRequest(p, null, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    /** The same prompt (and negative prompt) for {@code count} images. */
+    public GenerationRequest withBatch(int count) {
+        if (count <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, not " + count);
+        }
+        List<String> negatives = negativePrompts == null ? null : Collections.nCopies(count, negativePrompts.get(0));
+        return new GenerationRequest(Collections.nCopies(count, prompts.get(0)), negatives, width, height, steps,
+                guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    /** One negative prompt for every image. */
+    public GenerationRequest withNegativePrompt(String negative) {
+        return withNegativePrompts(negative == null ? null : Collections.nCopies(prompts.size(), negative));
+    }
+
+    public GenerationRequest withNegativePrompts(List<String> n) {
+        return new GenerationRequest(prompts, n, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withSize(int w, int h) {
+        return new GenerationRequest(prompts, negativePrompts, w, h, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withSteps(int s) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, s, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withGuidance(double g) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, g, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withScheduler(SchedulerKind k) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, k, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withSeed(long s) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, s, clipSkip, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withClipSkip(int c) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, c, initNoise, initImage, strength);
+    }
+
+    public GenerationRequest withInitNoise(float[] noise) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, clipSkip, noise, initImage, strength);
+    }
+
+    public GenerationRequest withInitImage(BufferedImage image, double s) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, image, s);
     }
 }

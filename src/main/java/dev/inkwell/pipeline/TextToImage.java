@@ -6,22 +6,28 @@ import dev.inkwell.scheduler.Scheduler;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.unet.Conditioning;
+import dev.inkwell.vae.VaeTiling;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * Text to image with classifier-free guidance, as diffusers' Stable Diffusion pipelines do it:
- * encode the prompt and the negative prompt, start from seeded noise, let the scheduler step the
- * latents with the guided UNet prediction, decode with the VAE.
+ * Text to image (and image to image) with classifier-free guidance, as diffusers' Stable
+ * Diffusion pipelines do it:
+ * <ol>
+ *   <li>encode the prompts and negative prompts; the guided batch is {@code [negatives, positives]}
+ *   <li>start from seeded noise, or from the init image's latents noised to the first step
+ *   <li>at each step predict the noise of both halves and combine them,
+ *       {@code uncond + g * (cond - uncond)}, and let the scheduler step the latents
+ *   <li>decode with the VAE (in tiles when the image is large)
+ * </ol>
  */
 public final class TextToImage {
     private final StableDiffusion model;
@@ -36,35 +42,37 @@ public final class TextToImage {
         try (NoGradGuard noGrad = new NoGradGuard(); PointerScope requestScope = new PointerScope()) {
             int batch = request.batchSize();
             boolean guided = request.guidance() > 1.0;
+            boolean img2img = request.initImage() != null && request.strength() < 1.0;
             SchedulerKind kind = request.scheduler() == null ? model.defaultScheduler() : request.scheduler();
             Scheduler scheduler = kind.create(model.schedulerConfig());
-            Scheduler.Run run = scheduler.start(request.steps());
+            Scheduler.Run run = scheduler.start(request.steps(), img2img ? request.strength() : 1.0);
 
             Conditioning cond = conditioning(request, guided);
-            int channels = model.unet().config().inChannels();
-            long[] shape = {batch, channels, request.height() / model.vaeScale(), request.width() / model.vaeScale()};
+            long[] shape = {batch, model.unet().config().inChannels(),
+                request.height() / model.vaeScale(), request.width() / model.vaeScale()};
             int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
-            List<GaussianNoise> noise = new ArrayList<>();
             long[] seeds = new long[batch];
+            List<GaussianNoise> noise = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 seeds[i] = request.seed() + i;
                 noise.add(new GaussianNoise(seeds[i]));
             }
-            float[] latents = initialLatents(request, noise, perImage, shape);
-            scale(latents, run.initNoiseSigma());
+            float[] latents = request.initNoise() != null ? checkedNoise(request.initNoise(), shape) : drawNoise(noise, perImage);
+            if (img2img) {
+                latents = run.addNoise(encodeImage(request.initImage(), shape), latents, 0);
+            } else {
+                scale(latents, run.initNoiseSigma());
+            }
 
             double[] timesteps = run.timesteps();
+            ScalarType type = model.unet().precision().scalarType();
             for (int i = 0; i < timesteps.length; i++) {
                 try (PointerScope stepScope = new PointerScope()) {
-                    float[] input = run.scaleModelInput(latents, i);
-                    Tensor x = Torch.floats(input, shape).to(model.unet().precision().scalarType());
-                    if (guided) {
-                        x = Ops.cat(0, x, x);
-                    }
+                    Tensor x = Torch.floats(run.scaleModelInput(latents, i), shape).to(type);
                     Tensor t = run.integerTimesteps()
                             ? Torch.longs(new long[] {(long) timesteps[i]}, 1)
                             : Torch.floats(new float[] {(float) timesteps[i]}, 1);
-                    Tensor predicted = model.unet().forward(x, t, cond);
+                    Tensor predicted = model.unet().forward(guided ? Ops.cat(0, x, x) : x, t, cond);
                     if (guided) {
                         TensorVector halves = predicted.chunk(2, 0);
                         Tensor uncond = halves.get(0);
@@ -79,48 +87,57 @@ public final class TextToImage {
         }
     }
 
-    /** Rows {@code [negative..., positive...]} when guided, else the positive prompts alone. */
+    /**
+     * Rows {@code [negatives..., positives...]} when guided, else the positives alone. With no
+     * negative prompt the unconditional row is the empty prompt, or zeros on SDXL models that
+     * force them (diffusers' {@code force_zeros_for_empty_prompt}).
+     */
     private Conditioning conditioning(GenerationRequest request, boolean guided) {
-        int batch = request.batchSize();
-        List<String> positive = Collections.nCopies(batch, request.prompt());
-        List<String> all = new ArrayList<>();
-        boolean zerosForNegative = guided && request.negativePrompt() == null && model.forceZerosForEmptyPrompt();
-        if (guided && !zerosForNegative) {
-            all.addAll(Collections.nCopies(batch, request.negativePrompt() == null ? "" : request.negativePrompt()));
+        List<String> rows = new ArrayList<>();
+        if (guided) {
+            for (int i = 0; i < request.batchSize(); i++) {
+                String negative = request.negativePrompt(i);
+                rows.add(negative != null ? negative : model.forceZerosForEmptyPrompt() ? null : "");
+            }
         }
-        all.addAll(positive);
-        PromptEmbeddings e = prompts.encode(all);
-        Tensor context = e.context();
-        Tensor pooled = e.pooled();
-        if (zerosForNegative) {
-            context = Ops.cat(0, torch.zeros_like(context), context);
-            pooled = pooled == null ? null : Ops.cat(0, torch.zeros_like(pooled), pooled);
-        }
+        rows.addAll(request.prompts());
+        PromptEmbeddings e = prompts.encode(rows, request.clipSkip());
         Tensor timeIds = null;
         if (model.unet().config().hasTextTimeEmbedding()) {
             // SDXL size conditioning: original size, crop top-left, target size, all the output size.
-            int rows = Math.toIntExact(context.size(0));
-            float[] ids = new float[rows * 6];
-            for (int row = 0; row < rows; row++) {
+            float[] ids = new float[rows.size() * 6];
+            for (int row = 0; row < rows.size(); row++) {
                 float[] one = {request.height(), request.width(), 0, 0, request.height(), request.width()};
                 System.arraycopy(one, 0, ids, row * 6, 6);
             }
-            timeIds = Torch.floats(ids, rows, 6);
+            timeIds = Torch.floats(ids, rows.size(), 6);
         }
         ScalarType type = model.unet().precision().scalarType();
-        return new Conditioning(context.to(type), null, pooled == null ? null : pooled.to(type), timeIds);
+        return new Conditioning(e.context().to(type), e.mask(), e.pooled() == null ? null : e.pooled().to(type), timeIds);
     }
 
-    private static float[] initialLatents(GenerationRequest request, List<GaussianNoise> noise, int perImage, long[] shape) {
-        int total = Math.multiplyExact(perImage, noise.size());
-        if (request.initNoise() != null) {
-            if (request.initNoise().length != total) {
-                throw new IllegalArgumentException("the initial noise has " + request.initNoise().length
-                        + " values but " + java.util.Arrays.toString(shape) + " latents need " + total);
+    /** The init image's latents (the VAE posterior mean), repeated for every image of the batch. */
+    private float[] encodeImage(BufferedImage image, long[] shape) {
+        try (PointerScope scope = new PointerScope()) {
+            int h = Math.toIntExact(shape[2]) * model.vaeScale();
+            int w = Math.toIntExact(shape[3]) * model.vaeScale();
+            Tensor pixels = Images.toTensor(Images.resize(image, w, h));
+            float[] one = Torch.toFloats(model.vae().toLatents(model.vae().encode(pixels).mean()));
+            float[] all = new float[Math.toIntExact(one.length * shape[0])];
+            for (int b = 0; b < shape[0]; b++) {
+                System.arraycopy(one, 0, all, b * one.length, one.length);
             }
-            return request.initNoise().clone();
+            return all;
         }
-        return drawNoise(noise, perImage);
+    }
+
+    private static float[] checkedNoise(float[] given, long[] shape) {
+        long total = shape[0] * shape[1] * shape[2] * shape[3];
+        if (given.length != total) {
+            throw new IllegalArgumentException("the initial noise has " + given.length + " values but "
+                    + Arrays.toString(shape) + " latents need " + total);
+        }
+        return given.clone();
     }
 
     private static float[] drawNoise(List<GaussianNoise> noise, int perImage) {
@@ -139,12 +156,12 @@ public final class TextToImage {
 
     private List<BufferedImage> decode(float[] latents, long[] shape) {
         List<BufferedImage> images = new ArrayList<>();
+        int per = Math.toIntExact(shape[1] * shape[2] * shape[3]);
         for (int b = 0; b < shape[0]; b++) {
             try (PointerScope scope = new PointerScope()) {
-                int per = Math.toIntExact(shape[1] * shape[2] * shape[3]);
-                float[] one = java.util.Arrays.copyOfRange(latents, b * per, (b + 1) * per);
-                Tensor image = model.vae().toImage(Torch.floats(one, 1, shape[1], shape[2], shape[3]));
-                images.add(Images.fromTensor(image));
+                float[] one = Arrays.copyOfRange(latents, b * per, (b + 1) * per);
+                Tensor z = Torch.floats(one, 1, shape[1], shape[2], shape[3]);
+                images.add(Images.fromTensor(VaeTiling.toImage(model.vae(), z)));
             }
         }
         return images;

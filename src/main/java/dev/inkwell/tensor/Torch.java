@@ -2,6 +2,7 @@ package dev.inkwell.tensor;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.PointerScope;
@@ -68,6 +69,18 @@ public final class Torch {
         requireCount(data.length, shape);
         Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Long), new MemoryFormatOptional());
         t.data_ptr_long().put(data);
+        return t;
+    }
+
+    public static Tensor bools(boolean[] data, long... shape) {
+        init();
+        requireCount(data.length, shape);
+        byte[] bytes = new byte[data.length];
+        for (int i = 0; i < data.length; i++) {
+            bytes[i] = (byte) (data[i] ? 1 : 0);
+        }
+        Tensor t = torch.empty(shape, new TensorOptions(ScalarType.Bool), new MemoryFormatOptional());
+        new BytePointer(t.data_ptr()).capacity(bytes.length).put(bytes);
         return t;
     }
 

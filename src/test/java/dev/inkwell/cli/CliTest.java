@@ -75,9 +75,23 @@ class CliTest {
         try (var files = Files.list(dir)) {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
+        String info = dev.inkwell.image.Images.readPngText(fromNoise).get("parameters");
+        assertEquals("a red fox\nSteps: 3, Sampler: DDIM, CFG scale: 7.5, Seed: 99, Size: 32x32, Model: sd15-tiny", info);
         Run again = run(concat(common, "--seed", "5", "-o", dir.resolve("b.png").toString()));
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("already exists"), again.err());
+    }
+
+    @Test
+    void onePromptPerImageWithItsOwnNegative(@TempDir Path dir) throws Exception {
+        Run r = run("generate", "--model", Goldens.model("sd15-tiny").toString(), "-W", "32", "-H", "32", "--steps", "2",
+                "-p", "a red fox", "-p", "a blue cat", "-n", "blurry", "-n", "dark", "--seed", "7",
+                "-o", dir.resolve("pair.png").toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(dev.inkwell.image.Images.readPngText(dir.resolve("pair-1.png")).get("parameters")
+                .startsWith("a red fox\nNegative prompt: blurry\n"));
+        assertTrue(dev.inkwell.image.Images.readPngText(dir.resolve("pair-2.png")).get("parameters")
+                .startsWith("a blue cat\nNegative prompt: dark\nSteps: 2, Sampler: DDIM, CFG scale: 7.5, Seed: 8,"));
     }
 
     @Test
@@ -91,6 +105,10 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--init-noise", "/no/noise.safetensors"},
                 new String[] {"generate", "--model", model},
                 new String[] {"tokenize", "--tokenizer", "3", "x"},
+                new String[] {"generate", "--model", model, "-p", "x", "--init-image", "/no/image.png"},
+                new String[] {"generate", "--model", model, "-p", "x", "-p", "y", "-n", "a", "-n", "b", "-n", "c"},
+                new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},
+                new String[] {"generate", "--model", model, "-p", "x", "--clip-skip", "0"},
                 new String[] {"bench", "unet", "--size", "100"});
         for (String[] args : cases) {
             Run r = run(args);
