@@ -1,11 +1,11 @@
 package dev.inkwell.image;
 
+import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.tensor.Torch;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import javax.imageio.IIOImage;
@@ -162,17 +162,6 @@ public final class Images {
      */
     public static void writePng(BufferedImage image, Path target, boolean overwrite, Map<String, String> text)
             throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        if (!overwrite && Files.exists(target)) {
-            throw new IOException(target + " already exists (use --overwrite to replace it)");
-        }
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            writeWithText(image, tmp, text);
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(target, overwrite, file -> writeWithText(image, file, text));
     }
 }

@@ -4,14 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inkwell.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
@@ -121,28 +119,19 @@ public final class SafeTensorsWriter {
             throw new IllegalArgumentException("a tensor cannot be named " + HeaderParser.METADATA_KEY);
         }
         byte[] header = header(target, sorted, new TreeMap<>(metadata));
-        Path temp;
         try {
-            temp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new WeightsException(target + ": cannot create a temporary file next to it: " + e, e);
-        }
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
-                writeFully(out, ByteBuffer.wrap(header));
-                for (Tensor tensor : sorted.values()) {
-                    writeFully(out, tensor.data());
+            AtomicFiles.write(target, true, temp -> {
+                try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    writeFully(out, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length));
+                    writeFully(out, ByteBuffer.wrap(header));
+                    for (Tensor tensor : sorted.values()) {
+                        writeFully(out, tensor.data());
+                    }
+                    out.force(true);
                 }
-                out.force(true);
-            }
-            moveIntoPlace(temp, target);
+            });
         } catch (IOException e) {
-            deleteAfterFailure(temp, e);
             throw new WeightsException(target + ": cannot write: " + e, e);
-        } catch (RuntimeException | Error e) {
-            deleteAfterFailure(temp, e);
-            throw e;
         }
     }
 
@@ -182,22 +171,6 @@ public final class SafeTensorsWriter {
     private static void writeFully(FileChannel out, ByteBuffer buffer) throws IOException {
         while (buffer.hasRemaining()) {
             out.write(buffer);
-        }
-    }
-
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static void deleteAfterFailure(Path temp, Throwable failure) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
         }
     }
 }
