@@ -4,8 +4,10 @@ import dev.inkwell.image.Images;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.GenerationResult;
 import dev.inkwell.pipeline.InfoText;
+import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.weights.SafeTensors;
@@ -30,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Text to image (and image to image) from a diffusers model folder. */
+/** Text to image (and image to image) from a diffusers model folder or a single-file checkpoint. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Generate images from a text prompt.",
             "Prompts may be longer than 77 tokens (split into 75-token chunks; BREAK starts a new chunk) "
@@ -47,8 +49,17 @@ final class GenerateCommand implements Callable<Integer> {
             description = "What to steer away from: replaces the empty prompt in guidance. Give one for all images or one per prompt.")
     List<String> negativePrompts;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "A diffusers model folder.")
+    @Option(names = "--model", required = true, paramLabel = "PATH",
+            description = "A diffusers model folder, or a single-file .safetensors checkpoint (SD 1.x, 2.x, SDXL base).")
     Path model;
+
+    @Option(names = "--config", paramLabel = "DIR",
+            description = "With a single-file checkpoint: a diffusers folder whose configs and tokenizers replace the standard ones.")
+    Path configFolder;
+
+    @Option(names = "--prediction-type", paramLabel = "TYPE", converter = PredictionTypeConverter.class,
+            description = "epsilon, v_prediction (or v) or sample (default: the model's scheduler config; SD 2.x 768 checkpoints need v).")
+    PredictionType predictionType;
 
     @Option(names = "--steps", defaultValue = "25", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -105,8 +116,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isDirectory(model)) {
-            throw new IllegalArgumentException("model folder not found: " + model);
+        if (!Files.exists(model)) {
+            throw new IllegalArgumentException("model not found: " + model);
         }
         List<String> batchPrompts = batchPrompts();
         List<String> negatives = negatives(batchPrompts.size());
@@ -114,7 +125,7 @@ final class GenerateCommand implements Callable<Integer> {
         BufferedImage image = initImage == null ? null : Images.read(initImage);
         long firstSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
         PrintWriter out = spec.commandLine().getOut();
-        try (StableDiffusion sd = StableDiffusion.load(model, precision)) {
+        try (StableDiffusion sd = StableDiffusion.load(model, precision, new LoadOptions(configFolder, predictionType))) {
             int nativeSize = sd.unet().config().sampleSize() * sd.vaeScale();
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
                     width == null ? nativeSize : width, height == null ? nativeSize : height, steps, guidance,

@@ -1,23 +1,26 @@
 package dev.inkwell.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inkwell.checkpoint.DiffusersFolder;
+import dev.inkwell.checkpoint.ModelParts;
+import dev.inkwell.checkpoint.SingleFileCheckpoint;
 import dev.inkwell.scheduler.SchedulerConfig;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Precision;
+import dev.inkwell.text.ClipTextConfig;
 import dev.inkwell.text.ClipTextModel;
 import dev.inkwell.tokenizer.ClipTokenizer;
 import dev.inkwell.unet.UNet2DConditionModel;
+import dev.inkwell.unet.UNetConfig;
 import dev.inkwell.vae.AutoencoderKL;
-import dev.inkwell.weights.ComponentFiles;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.inkwell.vae.VaeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * A Stable Diffusion model loaded from a diffusers folder ({@code model_index.json} plus one
- * folder per component): tokenizers, text encoders, UNet, VAE and the scheduler config.
+ * A Stable Diffusion model: tokenizers, text encoders, UNet, VAE and the scheduler config, loaded
+ * from a diffusers folder ({@code model_index.json} plus one folder per component) or from a
+ * single-file checkpoint ({@code .safetensors} in the original naming, see {@link SingleFileCheckpoint}).
  */
 public final class StableDiffusion implements AutoCloseable {
     private final Path folder;
@@ -31,9 +34,9 @@ public final class StableDiffusion implements AutoCloseable {
     private final SchedulerConfig schedulerConfig;
     private final boolean forceZerosForEmptyPrompt;
 
-    private StableDiffusion(Path folder, Precision precision) {
+    private StableDiffusion(Path folder, ModelParts parts, Precision precision, LoadOptions options) {
         this.folder = folder;
-        JsonNode index = readIndex(folder);
+        JsonNode index = parts.index();
         boolean xl = index.has("text_encoder_2") && !index.get("text_encoder_2").get(0).isNull();
         ClipTokenizer tok = null;
         ClipTextModel te = null;
@@ -42,14 +45,14 @@ public final class StableDiffusion implements AutoCloseable {
         UNet2DConditionModel u = null;
         AutoencoderKL v = null;
         try {
-            tok = ClipTokenizer.fromDirectory(folder.resolve("tokenizer"));
-            te = loadTextEncoder(folder.resolve("text_encoder"), precision);
+            tok = parts.tokenizer("tokenizer");
+            te = loadTextEncoder(parts, "text_encoder", precision);
             if (xl) {
-                tok2 = ClipTokenizer.fromDirectory(folder.resolve("tokenizer_2"));
-                te2 = loadTextEncoder(folder.resolve("text_encoder_2"), precision);
+                tok2 = parts.tokenizer("tokenizer_2");
+                te2 = loadTextEncoder(parts, "text_encoder_2", precision);
             }
-            u = UNet2DConditionModel.load(folder.resolve("unet"), ComponentFiles.open(folder.resolve("unet")), precision);
-            v = AutoencoderKL.load(folder.resolve("vae"), ComponentFiles.open(folder.resolve("vae")), precision);
+            u = new UNet2DConditionModel(UNetConfig.from(parts.config("unet")), parts.weights("unet"), precision);
+            v = new AutoencoderKL(VaeConfig.from(parts.config("vae")), parts.weights("vae"), precision);
         } catch (RuntimeException e) {
             closeAll(te, te2, u, v);
             throw e;
@@ -61,31 +64,40 @@ public final class StableDiffusion implements AutoCloseable {
         this.unet = u;
         this.vae = v;
         this.family = xl ? ModelFamily.SDXL : tok.padId() == 0 ? ModelFamily.SD2 : ModelFamily.SD1;
-        this.schedulerConfig = SchedulerConfig.read(folder.resolve("scheduler").resolve("scheduler_config.json"));
+        SchedulerConfig scheduler = parts.schedulerConfig();
+        this.schedulerConfig = options.predictionType() == null ? scheduler : scheduler.withPredictionType(options.predictionType());
         this.forceZerosForEmptyPrompt = index.path("force_zeros_for_empty_prompt").asBoolean(xl);
     }
 
-    /** Loads a diffusers folder; weights stored in any float dtype are converted to {@code precision}. */
-    public static StableDiffusion load(Path folder, Precision precision) {
-        return new StableDiffusion(folder, precision);
+    /**
+     * Loads a diffusers folder or a single-file checkpoint with the standard configs; weights stored
+     * in any float dtype are converted to {@code precision}.
+     */
+    public static StableDiffusion load(Path model, Precision precision) {
+        return load(model, precision, LoadOptions.DEFAULT);
     }
 
-    private static ClipTextModel loadTextEncoder(Path dir, Precision precision) {
-        return ClipTextModel.load(dir, ComponentFiles.open(dir), precision);
-    }
-
-    private static JsonNode readIndex(Path folder) {
-        Path index = folder.resolve("model_index.json");
-        if (!Files.isRegularFile(index)) {
-            throw new IllegalArgumentException(folder + ": not a diffusers model folder (no model_index.json)");
+    /**
+     * Loads a diffusers folder or a single-file checkpoint.
+     *
+     * @throws IllegalArgumentException if {@code options} name a config folder for a diffusers folder,
+     *     which has its own configs
+     */
+    public static StableDiffusion load(Path model, Precision precision, LoadOptions options) {
+        if (!Files.isDirectory(model)) {
+            return new StableDiffusion(model, SingleFileCheckpoint.open(model, options.configFolder()), precision, options);
         }
-        try {
-            return new ObjectMapper().readTree(index.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(index + ": " + e.getMessage(), e);
+        if (options.configFolder() != null) {
+            throw new IllegalArgumentException(model + ": a config folder applies to single-file checkpoints only");
         }
+        return new StableDiffusion(model, DiffusersFolder.open(model), precision, options);
     }
 
+    private static ClipTextModel loadTextEncoder(ModelParts parts, String component, Precision precision) {
+        return new ClipTextModel(ClipTextConfig.from(parts.config(component)), parts.weights(component), precision);
+    }
+
+    /** The diffusers folder or the single checkpoint file the model was loaded from. */
     public Path folder() {
         return folder;
     }

@@ -164,6 +164,14 @@ public record SchedulerConfig(
                 : kind;
     }
 
+    /** This config with another {@code prediction_type}, which a checkpoint's weights do not reveal. */
+    public SchedulerConfig withPredictionType(PredictionType type) {
+        return new SchedulerConfig(className, numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
+                stepsOffset, timestepSpacing, type, setAlphaToOne, clipSample, clipSampleRange, thresholding,
+                rescaleBetasZeroSnr, useKarrasSigmas, sigmaMin, sigmaMax, finalSigmasType, interpolationType,
+                timestepType, varianceType);
+    }
+
     /** Component-wise: this config's value where given, else {@code fallback}'s. */
     public SchedulerConfig orElse(SchedulerConfig fallback) {
         return new SchedulerConfig(

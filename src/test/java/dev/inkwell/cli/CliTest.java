@@ -104,6 +104,8 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--scheduler", "plms"},
                 new String[] {"generate", "--model", model, "-p", "x", "--init-noise", "/no/noise.safetensors"},
                 new String[] {"generate", "--model", model},
+                new String[] {"generate", "--model", model, "-p", "x", "--prediction-type", "velocity"},
+                new String[] {"generate", "--model", model, "-p", "x", "--config", model},
                 new String[] {"tokenize", "--tokenizer", "3", "x"},
                 new String[] {"generate", "--model", model, "-p", "x", "--init-image", "/no/image.png"},
                 new String[] {"generate", "--model", model, "-p", "x", "-p", "y", "-n", "a", "-n", "b", "-n", "c"},

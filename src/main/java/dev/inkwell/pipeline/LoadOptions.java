@@ -1,0 +1,17 @@
+package dev.inkwell.pipeline;
+
+import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
+import java.nio.file.Path;
+
+/**
+ * What loading a model needs beyond its files: the settings a single checkpoint file cannot carry.
+ *
+ * @param configFolder a diffusers folder whose configs and tokenizers replace the standard ones
+ *     of a single-file checkpoint (diffusers' {@code from_single_file(..., config=...)}), or {@code null}
+ * @param predictionType replaces the scheduler config's {@code prediction_type}, or {@code null}:
+ *     SD 2.x 768 models predict velocity, which their weights do not reveal
+ */
+public record LoadOptions(Path configFolder, PredictionType predictionType) {
+    /** Standard configs, and the prediction type the scheduler config names. */
+    public static final LoadOptions DEFAULT = new LoadOptions(null, null);
+}
