@@ -1,7 +1,6 @@
 package dev.inkwell.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.checkpoint.CheckpointType.TextEncoder;
 import dev.inkwell.checkpoint.MappedSource.Stored;
 import dev.inkwell.nn.Config;
@@ -13,11 +12,6 @@ import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsSource;
 import dev.inkwell.weights.WeightSource;
 import dev.inkwell.weights.WeightsException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -34,17 +28,13 @@ import java.util.Map;
  * {@code scheduler/scheduler_config.json}, {@code tokenizer/}, {@code tokenizer_2/}.
  */
 public final class SingleFileCheckpoint implements ModelParts {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Path file;
-    private final Path configFolder;
-    private final CheckpointType type;
+    private final StandardConfigs configs;
     private final LdmKeys keys;
 
-    private SingleFileCheckpoint(Path file, Path configFolder, CheckpointType type, List<String> keys) {
+    private SingleFileCheckpoint(Path file, StandardConfigs configs, List<String> keys) {
         this.file = file;
-        this.configFolder = configFolder;
-        this.type = type;
+        this.configs = configs;
         this.keys = new LdmKeys(file, keys);
     }
 
@@ -56,40 +46,29 @@ public final class SingleFileCheckpoint implements ModelParts {
      *     supported checkpoint type
      */
     public static SingleFileCheckpoint open(Path file, Path configFolder) {
-        if (configFolder != null && !Files.isDirectory(configFolder)) {
-            throw new IllegalArgumentException(configFolder + ": config folder not found");
-        }
         try (SafeTensors st = SafeTensors.open(file)) {
             CheckpointType type = CheckpointDetector.detect(file, st.entries());
-            return new SingleFileCheckpoint(file, configFolder, type, List.copyOf(st.entries().keySet()));
+            return new SingleFileCheckpoint(file, new StandardConfigs(type, configFolder), List.copyOf(st.entries().keySet()));
         }
     }
 
     public CheckpointType type() {
-        return type;
+        return configs.type();
     }
 
     @Override
     public JsonNode index() {
-        Text t = text("model_index.json");
-        try {
-            return JSON.readTree(t.content());
-        } catch (IOException e) {
-            throw new IllegalArgumentException(t.source() + ": " + e.getMessage(), e);
-        }
+        return configs.index();
     }
 
     @Override
     public ClipTokenizer tokenizer(String name) {
-        TextEncoder encoder = textEncoder(name);
-        Path given = configFolder == null ? null : configFolder.resolve(name);
-        return given != null && Files.isDirectory(given) ? ClipTokenizer.fromDirectory(given) : encoder.defaultTokenizer();
+        return configs.tokenizer(name, textEncoder(name));
     }
 
     @Override
     public Config config(String component) {
-        Text t = text(component + "/config.json");
-        return Config.of(t.source(), t.content());
+        return configs.config(component);
     }
 
     @Override
@@ -107,37 +86,14 @@ public final class SingleFileCheckpoint implements ModelParts {
 
     @Override
     public SchedulerConfig schedulerConfig() {
-        return SchedulerConfig.parse(text("scheduler/scheduler_config.json").content());
+        return configs.schedulerConfig();
     }
 
     private TextEncoder textEncoder(String component) {
-        TextEncoder encoder = type.textEncoder(component);
+        TextEncoder encoder = configs.type().textEncoder(component);
         if (encoder == null) {
-            throw new WeightsException(file + ": an " + type + " checkpoint has no " + component);
+            throw new WeightsException(file + ": an " + configs.type() + " checkpoint has no " + component);
         }
         return encoder;
-    }
-
-    /** A config file's text and where it came from. */
-    private record Text(String source, String content) {
-    }
-
-    /** The config folder's file at {@code relative}, else the standard one for this type. */
-    private Text text(String relative) {
-        try {
-            Path given = configFolder == null ? null : configFolder.resolve(relative);
-            if (given != null && Files.isRegularFile(given)) {
-                return new Text(given.toString(), Files.readString(given));
-            }
-            String resource = type.resourceFolder() + relative;
-            try (InputStream in = SingleFileCheckpoint.class.getResourceAsStream(resource)) {
-                if (in == null) {
-                    throw new IllegalStateException("missing classpath resource " + resource);
-                }
-                return new Text("classpath:" + resource, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + relative + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -1,6 +1,9 @@
 package dev.inkwell.cli;
 
+import dev.inkwell.bench.GenerateBenchmark;
+import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
+import java.io.PrintWriter;
 import dev.inkwell.tensor.Precision;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** Benchmarks that print figures; targets live in the docs beside the reference figures. */
 @Command(name = "bench", description = "Measure speed and memory.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Unet.class})
+        subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -41,16 +44,53 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (size <= 0 || size % 8 != 0) {
-                throw new IllegalArgumentException("--size must be a positive multiple of 8, not " + size);
-            }
-            if (runs <= 0) {
-                throw new IllegalArgumentException("--runs must be positive, not " + runs);
-            }
-            UNetBenchmark.Result r = UNetBenchmark.run(size, runs, precision, out());
-            out().printf("peak memory (RSS): %.2f GiB%n", r.peakRssBytes() / (double) (1L << 30));
-            out().printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", r.size(), r.batch(), r.median(), r.min());
+            requirePositive(size, runs);
+            Timings r = UNetBenchmark.run(size, runs, precision, out());
+            out().printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
+            out().printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", size, UNetBenchmark.BATCH, r.median(), r.min());
             return 0;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Whole text-to-image runs (guided, Euler) of the full-size SD 1.5 architecture with random weights.")
+    static final class Generate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--size", defaultValue = "512", description = "Image size in pixels (default: ${DEFAULT-VALUE}).")
+        int size;
+
+        @Option(names = "--steps", defaultValue = "20", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(names = "--runs", defaultValue = "1", description = "Timed runs (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
+                description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
+        Precision precision;
+
+        @Override
+        public Integer call() {
+            requirePositive(size, runs);
+            if (steps <= 0) {
+                throw new IllegalArgumentException("--steps must be positive, not " + steps);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Timings r = GenerateBenchmark.run(size, steps, runs, precision, out);
+            out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
+            out.printf("generate %dpx %d steps: median %.1f s, min %.1f s%n", size, steps, r.median(), r.min());
+            return 0;
+        }
+    }
+
+    private static void requirePositive(int size, int runs) {
+        if (size <= 0 || size % 8 != 0) {
+            throw new IllegalArgumentException("--size must be a positive multiple of 8, not " + size);
+        }
+        if (runs <= 0) {
+            throw new IllegalArgumentException("--runs must be positive, not " + runs);
         }
     }
 }

@@ -23,7 +23,6 @@ import java.nio.file.Path;
  * single-file checkpoint ({@code .safetensors} in the original naming, see {@link SingleFileCheckpoint}).
  */
 public final class StableDiffusion implements AutoCloseable {
-    private final Path folder;
     private final ModelFamily family;
     private final ClipTokenizer tokenizer;
     private final ClipTextModel textEncoder;
@@ -34,8 +33,7 @@ public final class StableDiffusion implements AutoCloseable {
     private final SchedulerConfig schedulerConfig;
     private final boolean forceZerosForEmptyPrompt;
 
-    private StableDiffusion(Path folder, ModelParts parts, Precision precision, LoadOptions options) {
-        this.folder = folder;
+    private StableDiffusion(ModelParts parts, Precision precision, LoadOptions options) {
         JsonNode index = parts.index();
         boolean xl = index.has("text_encoder_2") && !index.get("text_encoder_2").get(0).isNull();
         ClipTokenizer tok = null;
@@ -85,21 +83,21 @@ public final class StableDiffusion implements AutoCloseable {
      */
     public static StableDiffusion load(Path model, Precision precision, LoadOptions options) {
         if (!Files.isDirectory(model)) {
-            return new StableDiffusion(model, SingleFileCheckpoint.open(model, options.configFolder()), precision, options);
+            return new StableDiffusion(SingleFileCheckpoint.open(model, options.configFolder()), precision, options);
         }
         if (options.configFolder() != null) {
             throw new IllegalArgumentException(model + ": a config folder applies to single-file checkpoints only");
         }
-        return new StableDiffusion(model, DiffusersFolder.open(model), precision, options);
+        return new StableDiffusion(DiffusersFolder.open(model), precision, options);
+    }
+
+    /** Builds a model from parts that come from elsewhere (e.g. random weights for benchmarks). */
+    public static StableDiffusion of(ModelParts parts, Precision precision) {
+        return new StableDiffusion(parts, precision, LoadOptions.DEFAULT);
     }
 
     private static ClipTextModel loadTextEncoder(ModelParts parts, String component, Precision precision) {
         return new ClipTextModel(ClipTextConfig.from(parts.config(component)), parts.weights(component), precision);
-    }
-
-    /** The diffusers folder or the single checkpoint file the model was loaded from. */
-    public Path folder() {
-        return folder;
     }
 
     public ModelFamily family() {

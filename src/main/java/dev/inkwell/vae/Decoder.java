@@ -7,6 +7,7 @@ import dev.inkwell.nn.Probe;
 import dev.inkwell.nn.ResnetBlock2D;
 import dev.inkwell.nn.Upsample2D;
 import dev.inkwell.nn.Weights;
+import dev.inkwell.tensor.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -41,18 +42,24 @@ final class Decoder {
         convOut = new Conv2d(w.at("conv_out"), ch[0], c.outChannels(), 3, 1, 1);
     }
 
+    /** One up block, its intermediates freed at once: at full resolution each is hundreds of megabytes. */
+    private Tensor upBlock(int i, Tensor input) {
+        return Torch.scoped(() -> {
+            Tensor x = input;
+            for (ResnetBlock2D resnet : upResnets.get(i)) {
+                x = resnet.forward(x, null);
+            }
+            return upsamplers.get(i) == null ? x : upsamplers.get(i).forward(x);
+        });
+    }
+
     Tensor forward(Tensor z, Probe probe) {
         Tensor x = convIn.forward(z);
         probe.accept("decoder.conv_in", x);
         x = midBlock.forward(x);
         probe.accept("decoder.mid_block", x);
         for (int i = 0; i < upResnets.size(); i++) {
-            for (ResnetBlock2D resnet : upResnets.get(i)) {
-                x = resnet.forward(x, null);
-            }
-            if (upsamplers.get(i) != null) {
-                x = upsamplers.get(i).forward(x);
-            }
+            x = upBlock(i, x);
             probe.accept("decoder.up_blocks." + i, x);
         }
         x = convNormOut.forward(x);

@@ -7,6 +7,7 @@ import dev.inkwell.nn.Ops;
 import dev.inkwell.nn.Probe;
 import dev.inkwell.nn.ResnetBlock2D;
 import dev.inkwell.nn.Weights;
+import dev.inkwell.tensor.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import org.bytedeco.pytorch.Tensor;
@@ -41,16 +42,22 @@ final class Encoder {
         convOut = new Conv2d(w.at("conv_out"), last, 2L * c.latentChannels(), 3, 1, 1);
     }
 
+    /** One down block, its intermediates freed at once: at full resolution each is hundreds of megabytes. */
+    private Tensor downBlock(int i, Tensor input) {
+        return Torch.scoped(() -> {
+            Tensor x = input;
+            for (ResnetBlock2D resnet : downResnets.get(i)) {
+                x = resnet.forward(x, null);
+            }
+            return downsamplers.get(i) == null ? x : downsamplers.get(i).forward(x);
+        });
+    }
+
     Tensor forward(Tensor x, Probe probe) {
         x = convIn.forward(x);
         probe.accept("encoder.conv_in", x);
         for (int i = 0; i < downResnets.size(); i++) {
-            for (ResnetBlock2D resnet : downResnets.get(i)) {
-                x = resnet.forward(x, null);
-            }
-            if (downsamplers.get(i) != null) {
-                x = downsamplers.get(i).forward(x);
-            }
+            x = downBlock(i, x);
             probe.accept("encoder.down_blocks." + i, x);
         }
         x = midBlock.forward(x);
