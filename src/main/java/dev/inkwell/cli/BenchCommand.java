@@ -3,10 +3,11 @@ package dev.inkwell.cli;
 import dev.inkwell.bench.GenerateBenchmark;
 import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
-import java.io.PrintWriter;
 import dev.inkwell.tensor.Precision;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -21,33 +22,50 @@ final class BenchCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "unet", mixinStandardHelpOptions = true,
-            description = "One classifier-free-guidance UNet step (batch 2) of the full-size SD 1.5 "
-                    + "architecture with random weights.")
-    static final class Unet implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
-    private java.io.PrintWriter out() {
-        return spec.commandLine().getOut();
-    }
+    /** The options every benchmark shares. */
+    static final class Common {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
 
         @Option(names = "--size", defaultValue = "512", description = "Image size in pixels (default: ${DEFAULT-VALUE}).")
         int size;
-
-        @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
-        int runs;
 
         @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
                 description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
         Precision precision;
 
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        void check(int runs) {
+            if (size <= 0 || size % 8 != 0) {
+                throw new IllegalArgumentException("--size must be a positive multiple of 8, not " + size);
+            }
+            if (runs <= 0) {
+                throw new IllegalArgumentException("--runs must be positive, not " + runs);
+            }
+        }
+    }
+
+    @Command(name = "unet", mixinStandardHelpOptions = true,
+            description = "One classifier-free-guidance UNet step (batch 2) of the full-size SD 1.5 "
+                    + "architecture with random weights.")
+    static final class Unet implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
+        int runs;
+
         @Override
         public Integer call() {
-            requirePositive(size, runs);
-            Timings r = UNetBenchmark.run(size, runs, precision, out());
-            out().printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
-            out().printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", size, UNetBenchmark.BATCH, r.median(), r.min());
+            common.check(runs);
+            PrintWriter out = common.out();
+            Timings r = UNetBenchmark.run(common.size, runs, common.precision, out);
+            out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
+            out.printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", common.size, UNetBenchmark.BATCH,
+                    r.median(), r.min());
             return 0;
         }
     }
@@ -55,11 +73,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "generate", mixinStandardHelpOptions = true,
             description = "Whole text-to-image runs (guided, Euler) of the full-size SD 1.5 architecture with random weights.")
     static final class Generate implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--size", defaultValue = "512", description = "Image size in pixels (default: ${DEFAULT-VALUE}).")
-        int size;
+        @Mixin
+        Common common;
 
         @Option(names = "--steps", defaultValue = "20", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
         int steps;
@@ -67,30 +82,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--runs", defaultValue = "1", description = "Timed runs (default: ${DEFAULT-VALUE}).")
         int runs;
 
-        @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
-                description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
-        Precision precision;
-
         @Override
         public Integer call() {
-            requirePositive(size, runs);
+            common.check(runs);
             if (steps <= 0) {
                 throw new IllegalArgumentException("--steps must be positive, not " + steps);
             }
-            PrintWriter out = spec.commandLine().getOut();
-            Timings r = GenerateBenchmark.run(size, steps, runs, precision, out);
+            PrintWriter out = common.out();
+            Timings r = GenerateBenchmark.run(common.size, steps, runs, common.precision, out);
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
-            out.printf("generate %dpx %d steps: median %.1f s, min %.1f s%n", size, steps, r.median(), r.min());
+            out.printf("generate %dpx %d steps: median %.1f s, min %.1f s%n", common.size, steps, r.median(), r.min());
             return 0;
-        }
-    }
-
-    private static void requirePositive(int size, int runs) {
-        if (size <= 0 || size % 8 != 0) {
-            throw new IllegalArgumentException("--size must be a positive multiple of 8, not " + size);
-        }
-        if (runs <= 0) {
-            throw new IllegalArgumentException("--runs must be positive, not " + runs);
         }
     }
 }
