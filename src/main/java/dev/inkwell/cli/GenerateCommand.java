@@ -124,6 +124,13 @@ final class GenerateCommand implements Callable<Integer> {
         float[] noise = initNoise == null ? null : readNoise(initNoise);
         BufferedImage image = initImage == null ? null : Images.read(initImage);
         long firstSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
+        // Refuse before the slow part, not after it.
+        for (int i = 0; i < batchPrompts.size() && !overwrite; i++) {
+            Path target = outputPath(i, batchPrompts.size(), firstSeed + i);
+            if (Files.exists(target)) {
+                throw new IllegalArgumentException(target + " already exists (use --overwrite to replace it)");
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(model, precision, new LoadOptions(configFolder, predictionType))) {
             int nativeSize = sd.unet().config().sampleSize() * sd.vaeScale();
