@@ -16,15 +16,12 @@ public final class Linear {
 
     private final Tensor weight;
     private final Tensor bias;
-    private final Tensor weight1x1;
     private final long in;
     private final long out;
 
     public Linear(Weights w, long in, long out, boolean bias) {
         this.weight = w.get("weight", out, in);
         this.bias = bias ? w.get("bias", out) : null;
-        // For a 1x1 kernel the channels-last and the row-major layouts coincide: a view, no copy.
-        this.weight1x1 = weight.view(out, in, 1, 1);
         this.in = in;
         this.out = out;
     }
@@ -37,7 +34,10 @@ public final class Linear {
         }
         // The rows as the pixels of a channels-last image [1, in, 1, rows] (a view when contiguous).
         Tensor image = x.reshape(1, 1, rows, in).permute(0, 3, 1, 2);
-        Tensor y = torch.conv2d(image, weight1x1, b, ONES, ZEROS, ONES, 1);
+        // For a 1x1 kernel the channels-last and the row-major layouts coincide: a view, no copy.
+        // Taken per call so that it sees the weight's current autograd state (requires_grad set
+        // after loading, for training).
+        Tensor y = torch.conv2d(image, weight.view(out, in, 1, 1), b, ONES, ZEROS, ONES, 1);
         long[] shape = x.sizes().vec().get();
         shape[shape.length - 1] = out;
         return y.permute(0, 2, 3, 1).reshape(shape);

@@ -5,13 +5,17 @@ import dev.inkwell.tensor.Torch;
 import dev.inkwell.weights.WeightSource;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 /**
  * A view of a model's parameters under a key prefix, so each module asks for its weights by the
  * names the checkpoint uses ({@code to_q.weight}) without knowing where it sits in the model.
- * Every tensor handed out is owned by the {@link Store} and freed when the model closes.
+ * Every tensor handed out is owned by the {@link Store}, kept by its full key so that training
+ * can reach the very tensors the modules compute with, and freed when the model closes.
  */
 public final class Weights {
     private final Store store;
@@ -58,7 +62,7 @@ public final class Weights {
                         + Arrays.toString(shape));
             }
         }
-        store.owned.add(t);
+        store.owned.put(key, t);
         return t;
     }
 
@@ -66,9 +70,17 @@ public final class Weights {
         return store.precision;
     }
 
+    /**
+     * Every parameter handed out so far, by full checkpoint key in load order: the tensors the
+     * modules hold, so setting {@code requires_grad} or updating them in place acts on the model.
+     */
+    public Map<String, Tensor> parameters() {
+        return Collections.unmodifiableMap(store.owned);
+    }
+
     /** Frees every tensor handed out and closes the source. */
     public void close() {
-        for (Tensor t : store.owned) {
+        for (Tensor t : store.owned.values()) {
             t.close();
         }
         store.owned.clear();
@@ -96,7 +108,7 @@ public final class Weights {
     private static final class Store {
         final WeightSource source;
         final Precision precision;
-        final List<Tensor> owned = new ArrayList<>();
+        final Map<String, Tensor> owned = new LinkedHashMap<>();
 
         Store(WeightSource source, Precision precision) {
             this.source = source;

@@ -9,6 +9,7 @@ import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -105,6 +106,11 @@ public final class ClipTextModel implements AutoCloseable {
             }
         }
         return config.eosTokenId() == 2 ? best : 0;
+    }
+
+    /** The parameters by checkpoint key (see {@link Weights#parameters}), for training and saving. */
+    public Map<String, Tensor> parameters() {
+        return weights.parameters();
     }
 
     @Override

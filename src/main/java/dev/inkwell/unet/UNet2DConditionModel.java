@@ -12,6 +12,7 @@ import dev.inkwell.tensor.Torch;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -125,6 +126,11 @@ public final class UNet2DConditionModel implements AutoCloseable {
         x = convOut.forward(Ops.silu(x));
         probe.accept("conv_out", x);
         return x;
+    }
+
+    /** The parameters by checkpoint key (see {@link Weights#parameters}), for training and saving. */
+    public Map<String, Tensor> parameters() {
+        return weights.parameters();
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.inkwell.nn.Weights;
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import java.nio.file.Path;
+import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
@@ -86,6 +87,11 @@ public final class AutoencoderKL implements AutoCloseable {
     /** Decodes pipeline latents to an image in [-1, 1] (not clamped). */
     public Tensor toImage(Tensor latents) {
         return decode(latents.div(new Scalar(config.scalingFactor())).add(new Scalar(config.shiftFactor())));
+    }
+
+    /** The parameters by checkpoint key (see {@link Weights#parameters}), for training and saving. */
+    public Map<String, Tensor> parameters() {
+        return weights.parameters();
     }
 
     @Override

@@ -1,0 +1,97 @@
+package dev.inkwell.train;
+
+import dev.inkwell.scheduler.NoiseSchedule;
+import dev.inkwell.tensor.Torch;
+import dev.inkwell.unet.Conditioning;
+import dev.inkwell.unet.UNet2DConditionModel;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * DDPM training of a UNet by epsilon prediction: noise clean latents to a uniformly drawn
+ * timestep ({@code sqrt(acp_t) x0 + sqrt(1 - acp_t) eps}, per sample), predict {@code eps}, and
+ * step the optimizer on the mean squared error. All randomness of step {@code n} is drawn from
+ * (seed, n) alone, so a run resumed from a checkpoint continues bit for bit.
+ */
+public final class EpsilonTrainer {
+
+    /**
+     * @param captionDropout probability of training a sample on the empty prompt instead of its
+     *     caption, which classifier-free guidance needs
+     * @param maxGradNorm gradients are clipped to this global L2 norm
+     */
+    public record Settings(long seed, double captionDropout, double maxGradNorm) {
+        public static Settings seeded(long seed) {
+            return new Settings(seed, 0.1, 1.0);
+        }
+    }
+
+    /** What one step measured: the loss before the update and the gradient norm before clipping. */
+    public record StepResult(double loss, double gradNorm) {}
+
+    private final UNet2DConditionModel unet;
+    private final NoiseSchedule schedule;
+    private final AdamW optimizer;
+    private final Ema ema;
+    private final Tensor emptyContext;
+    private final Settings settings;
+
+    /**
+     * @param optimizer over {@code unet.parameters()}
+     * @param ema averaged after each step, or null
+     * @param emptyContext the encoded empty prompt {@code [1, L, D]}, used for caption dropout
+     */
+    public EpsilonTrainer(UNet2DConditionModel unet, NoiseSchedule schedule, AdamW optimizer, Ema ema,
+            Tensor emptyContext, Settings settings) {
+        this.unet = unet;
+        this.schedule = schedule;
+        this.optimizer = optimizer;
+        this.ema = ema;
+        this.emptyContext = emptyContext;
+        this.settings = settings;
+    }
+
+    /**
+     * Training step number {@code step} (0-based) on a batch, with learning rate {@code lr}. Every
+     * tensor the step creates is freed before it returns.
+     *
+     * @param latents clean latents {@code [B, C, h, w]}
+     * @param context caption embeddings {@code [B, L, D]}
+     */
+    public StepResult step(long step, Tensor latents, Tensor context, double lr) {
+        int batch = Math.toIntExact(latents.size(0));
+        SplittableRandom random = new SplittableRandom(settings.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        long[] timesteps = new long[batch];
+        float[] signal = new float[batch];
+        float[] noiseScale = new float[batch];
+        boolean[] dropCaption = new boolean[batch];
+        for (int i = 0; i < batch; i++) {
+            int t = random.nextInt(schedule.size());
+            timesteps[i] = t;
+            signal[i] = (float) Math.sqrt(schedule.alphaCumprod(t));
+            noiseScale[i] = (float) Math.sqrt(1 - schedule.alphaCumprod(t));
+            dropCaption[i] = random.nextDouble() < settings.captionDropout();
+        }
+        try (PointerScope scope = new PointerScope()) {
+            torch.manual_seed(random.nextLong());
+            Tensor noise = torch.randn(latents.sizes().vec().get(), new TensorOptions(latents.scalar_type()));
+            Tensor noisy = latents.mul(Torch.floats(signal, batch, 1, 1, 1))
+                    .add(noise.mul(Torch.floats(noiseScale, batch, 1, 1, 1)));
+            Tensor cond = torch.where(Torch.bools(dropCaption, batch, 1, 1), emptyContext.expand_as(context), context);
+            Tensor predicted = unet.forward(noisy, Torch.longs(timesteps, batch), Conditioning.text(cond));
+            Tensor loss = torch.mse_loss(predicted, noise);
+            double lossValue = loss.item_double();
+            loss.backward();
+            double gradNorm = optimizer.clipGradNorm(settings.maxGradNorm());
+            optimizer.step(lr);
+            optimizer.zeroGrad();
+            if (ema != null) {
+                ema.update();
+            }
+            return new StepResult(lossValue, gradNorm);
+        }
+    }
+}
