@@ -95,6 +95,15 @@ class CliTest {
     }
 
     @Test
+    void worldSheetWritesTheImageAndItsCaptions(@TempDir Path dir) throws Exception {
+        Run r = run("world", "-o", dir.resolve("sheet.png").toString(), "--grid", "3", "--zoom", "1", "--seed", "4");
+        assertEquals(0, r.exit(), r.err());
+        java.awt.image.BufferedImage sheet = javax.imageio.ImageIO.read(dir.resolve("sheet.png").toFile());
+        assertTrue(sheet.getWidth() > 3 * 64 && sheet.getWidth() < 3 * 64 + 40, "3 scenes of 64 px and gutters");
+        assertEquals(9, Files.readAllLines(dir.resolve("sheet.txt")).size());
+    }
+
+    @Test
     void badInputGivesOneLineAndNonZeroExit() {
         String model = Goldens.model("sd15-tiny").toString();
         List<String[]> cases = List.of(
@@ -107,6 +116,7 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--prediction-type", "velocity"},
                 new String[] {"generate", "--model", model, "-p", "x", "--config", model},
                 new String[] {"tokenize", "--tokenizer", "3", "x"},
+                new String[] {"world", "-o", "never.png", "--grid", "0"},
                 new String[] {"generate", "--model", model, "-p", "x", "--init-image", "/no/image.png"},
                 new String[] {"generate", "--model", model, "-p", "x", "-p", "y", "-n", "a", "-n", "b", "-n", "c"},
                 new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},

@@ -1,0 +1,16 @@
+package dev.inkwell.world;
+
+/** Ear and tail length variant: an identity attribute, never named in captions. */
+public enum Appendages {
+    SHORT(0.75), LONG(1.3);
+
+    private final double lengthScale;
+
+    Appendages(double lengthScale) {
+        this.lengthScale = lengthScale;
+    }
+
+    public double lengthScale() {
+        return lengthScale;
+    }
+}
