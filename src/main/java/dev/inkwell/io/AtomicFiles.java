@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * Writes a file so that it is either complete or absent: the content goes to a hidden
@@ -45,6 +47,56 @@ public final class AtomicFiles {
             }
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Fills a folder given its path. */
+    @FunctionalInterface
+    public interface FolderContent {
+        void writeTo(Path folder) throws IOException;
+    }
+
+    /**
+     * Replaces the folder {@code target} by one filled completely in a hidden sibling first, so that
+     * readers find the old folder or the new one, never a half-written mix. Between moving the old
+     * folder aside and the new one in, {@code target} is briefly absent.
+     */
+    public static void replaceFolder(Path target, FolderContent content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path fresh = Files.createTempDirectory(dir, "." + target.getFileName() + ".");
+        Path old = null;
+        try {
+            content.writeTo(fresh);
+            if (Files.exists(target)) {
+                old = dir.resolve(fresh.getFileName() + ".old");
+                Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            try {
+                Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                if (old != null) {
+                    Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+                    old = null;
+                }
+                throw e;
+            }
+        } finally {
+            deleteTree(fresh);
+            if (old != null) {
+                deleteTree(old);
+            }
+        }
+    }
+
+    private static void deleteTree(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(folder)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
         }
     }
 }

@@ -63,7 +63,7 @@ public final class EpsilonTrainer {
      */
     public StepResult step(long step, Tensor latents, Tensor context, double lr) {
         int batch = Math.toIntExact(latents.size(0));
-        SplittableRandom random = new SplittableRandom(settings.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        SplittableRandom random = TrainingSteps.random(settings.seed(), step);
         long[] timesteps = new long[batch];
         float[] signal = new float[batch];
         float[] noiseScale = new float[batch];
@@ -84,14 +84,7 @@ public final class EpsilonTrainer {
             Tensor predicted = unet.forward(noisy, Torch.longs(timesteps, batch), Conditioning.text(cond));
             Tensor loss = torch.mse_loss(predicted, noise);
             double lossValue = loss.item_double();
-            loss.backward();
-            double gradNorm = optimizer.clipGradNorm(settings.maxGradNorm());
-            optimizer.step(lr);
-            optimizer.zeroGrad();
-            if (ema != null) {
-                ema.update();
-            }
-            return new StepResult(lossValue, gradNorm);
+            return new StepResult(lossValue, TrainingSteps.update(loss, optimizer, ema, settings.maxGradNorm(), lr));
         }
     }
 }

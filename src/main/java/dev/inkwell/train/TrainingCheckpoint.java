@@ -94,7 +94,8 @@ public final class TrainingCheckpoint {
         return sections;
     }
 
-    private static SafeTensorsWriter.Tensor toFile(String name, Tensor t) {
+    /** A float32 tensor's values for {@link SafeTensorsWriter}; training state is never stored in lower precision. */
+    static SafeTensorsWriter.Tensor toFile(String name, Tensor t) {
         if (t.scalar_type().value != ScalarType.Float.value) {
             throw new IllegalArgumentException("'" + name + "' is " + t.scalar_type() + "; training state must be float32");
         }

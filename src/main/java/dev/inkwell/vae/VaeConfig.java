@@ -1,6 +1,11 @@
 package dev.inkwell.vae;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.nn.Config;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The fields of a diffusers {@code AutoencoderKL} config. */
 public record VaeConfig(
@@ -43,6 +48,39 @@ public record VaeConfig(
                 c.bool("use_quant_conv", true),
                 c.bool("use_post_quant_conv", true),
                 c.integer("sample_size", 512));
+    }
+
+    /** The same architecture with another {@code scaling_factor}, measured after training. */
+    public VaeConfig withScalingFactor(double factor) {
+        return new VaeConfig(inChannels, outChannels, latentChannels, blockOutChannels, layersPerBlock, normGroups,
+                factor, shiftFactor, forceUpcast, midBlockAttention, useQuantConv, usePostQuantConv, sampleSize);
+    }
+
+    /** The diffusers {@code config.json} that {@link #from} reads back as this config. */
+    public String toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("_class_name", "AutoencoderKL");
+        json.put("act_fn", "silu");
+        json.put("in_channels", inChannels);
+        json.put("out_channels", outChannels);
+        json.put("latent_channels", latentChannels);
+        json.put("block_out_channels", blockOutChannels);
+        json.put("down_block_types", Collections.nCopies(blockOutChannels.length, "DownEncoderBlock2D"));
+        json.put("up_block_types", Collections.nCopies(blockOutChannels.length, "UpDecoderBlock2D"));
+        json.put("layers_per_block", layersPerBlock);
+        json.put("norm_num_groups", normGroups);
+        json.put("scaling_factor", scalingFactor);
+        json.put("shift_factor", shiftFactor);
+        json.put("force_upcast", forceUpcast);
+        json.put("mid_block_add_attention", midBlockAttention);
+        json.put("use_quant_conv", useQuantConv);
+        json.put("use_post_quant_conv", usePostQuantConv);
+        json.put("sample_size", sampleSize);
+        try {
+            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** How many pixels one latent covers along each side. */
