@@ -117,6 +117,7 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--config", model},
                 new String[] {"tokenize", "--tokenizer", "3", "x"},
                 new String[] {"world", "-o", "never.png", "--grid", "0"},
+                new String[] {"train", "judge", "--out", "never", "--steps", "0"},
                 new String[] {"generate", "--model", model, "-p", "x", "--init-image", "/no/image.png"},
                 new String[] {"generate", "--model", model, "-p", "x", "-p", "y", "-n", "a", "-n", "b", "-n", "c"},
                 new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},

@@ -1,0 +1,85 @@
+package dev.inkwell.cli;
+
+import dev.inkwell.judge.Attribute;
+import dev.inkwell.judge.JudgeTrainer;
+import dev.inkwell.train.VaeTrainer;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Training on the storybook world. Each run checkpoints as it goes and resumes from its
+ * checkpoint when started again with the same output folder.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Train Inkwell's own models on the storybook world.",
+        subcommands = {TrainCommand.Judge.class, TrainCommand.Vae.class})
+final class TrainCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    @Command(name = "judge", mixinStandardHelpOptions = true,
+            description = "The attribute classifier that scores generated images (writes config.json and model.safetensors).")
+    static final class Judge implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (also holds the checkpoint).")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--steps", description = "Optimizer steps (default: the full run's).")
+        Long steps;
+
+        @Override
+        public Integer call() {
+            JudgeTrainer.Settings full = JudgeTrainer.Settings.full(seed);
+            JudgeTrainer.Settings settings = steps == null ? full : new JudgeTrainer.Settings(seed, full.batchSize(),
+                    requirePositive(steps), full.learningRate(), Math.min(full.warmupSteps(), steps), full.maxGradNorm(),
+                    full.checkpointEvery(), full.logEvery());
+            PrintWriter log = spec.commandLine().getOut();
+            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(out, settings, log);
+            accuracy.forEach((attribute, value) -> log.printf("%-18s %.3f%n", attribute.key(), value));
+            return 0;
+        }
+    }
+
+    @Command(name = "vae", mixinStandardHelpOptions = true,
+            description = "The small AutoencoderKL of the default model (writes DIR/vae/ in the diffusers layout).")
+    static final class Vae implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder (also holds the checkpoint).")
+        Path out;
+
+        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
+        long steps;
+
+        @Override
+        public Integer call() throws Exception {
+            VaeTrainer.trainToFolder(out, VaeTrainer.Settings.defaults(seed, Math.toIntExact(requirePositive(steps))),
+                    spec.commandLine().getOut());
+            return 0;
+        }
+    }
+
+    private static long requirePositive(long steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("--steps must be positive, not " + steps);
+        }
+        return steps;
+    }
+}
