@@ -43,22 +43,29 @@ public final class Images {
         return out;
     }
 
-    /** An RGB image as {@code [1, 3, H, W]} in [-1, 1], the VAE encoder's input. */
-    public static Tensor toTensor(BufferedImage image) {
-        int h = image.getHeight();
-        int w = image.getWidth();
+    /** RGB images of one size as a batch {@code [B, 3, H, W]} in [-1, 1], the VAE encoder's input. */
+    public static Tensor toTensor(BufferedImage... images) {
+        int h = images[0].getHeight();
+        int w = images[0].getWidth();
         int plane = h * w;
-        float[] v = new float[3 * plane];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = image.getRGB(x, y);
-                int i = y * w + x;
-                v[i] = ((rgb >> 16) & 0xFF) / 127.5f - 1f;
-                v[plane + i] = ((rgb >> 8) & 0xFF) / 127.5f - 1f;
-                v[2 * plane + i] = (rgb & 0xFF) / 127.5f - 1f;
+        float[] v = new float[images.length * 3 * plane];
+        for (int b = 0; b < images.length; b++) {
+            BufferedImage image = images[b];
+            if (image.getHeight() != h || image.getWidth() != w) {
+                throw new IllegalArgumentException("images of one batch must have one size");
+            }
+            int base = b * 3 * plane;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int rgb = image.getRGB(x, y);
+                    int i = base + y * w + x;
+                    v[i] = ((rgb >> 16) & 0xFF) / 127.5f - 1f;
+                    v[plane + i] = ((rgb >> 8) & 0xFF) / 127.5f - 1f;
+                    v[2 * plane + i] = (rgb & 0xFF) / 127.5f - 1f;
+                }
             }
         }
-        return Torch.floats(v, 1, 3, h, w);
+        return Torch.floats(v, images.length, 3, h, w);
     }
 
     /** The image scaled to {@code width x height} (bicubic), or itself when it already has that size. */

@@ -28,8 +28,6 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.TensorVector;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * A small CNN that reads every {@link Attribute} off a rendered scene, so generated pictures can be
@@ -115,7 +113,7 @@ public final class Judge implements AutoCloseable {
             perImage.add(new EnumMap<>(Attribute.class));
         }
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            forward(batch(images)).forEach((a, logits) -> {
+            forward(Images.toTensor(images)).forEach((a, logits) -> {
                 float[] p = Torch.toFloats(logits.softmax(1));
                 int n = a.classes();
                 for (int i = 0; i < images.length; i++) {
@@ -130,15 +128,6 @@ public final class Judge implements AutoCloseable {
             });
         }
         return new JudgeOutput(perImage.stream().map(Judgement::new).toList());
-    }
-
-    /** Images as one batch {@code [B, 3, H, W]} in [-1, 1]. */
-    static Tensor batch(BufferedImage... images) {
-        Tensor[] tensors = new Tensor[images.length];
-        for (int i = 0; i < images.length; i++) {
-            tensors[i] = Images.toTensor(images[i]);
-        }
-        return torch.cat(new TensorVector(tensors), 0);
     }
 
     /** The live parameter tensors by checkpoint key (for the optimizer and for saving). */

@@ -1,9 +1,12 @@
 package dev.inkwell.judge;
 
+import dev.inkwell.image.Images;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.train.AdamW;
 import dev.inkwell.train.TrainingCheckpoint;
+import dev.inkwell.train.TrainingSteps;
 import dev.inkwell.world.Renderer;
+import dev.inkwell.world.Sample;
 import dev.inkwell.world.Scene;
 import dev.inkwell.world.SceneSampler;
 import java.awt.image.BufferedImage;
@@ -67,7 +70,7 @@ public final class JudgeTrainer implements AutoCloseable {
 
     /** Training step {@code step} (0-based) on a freshly rendered batch; returns the loss before the update. */
     public double step(long step) {
-        SplittableRandom random = new SplittableRandom(settings.seed() ^ (0x9E3779B97F4A7C15L * (step + 1)));
+        SplittableRandom random = TrainingSteps.random(settings.seed(), step);
         List<Scene> scenes = new ArrayList<>();
         List<BufferedImage> images = new ArrayList<>();
         SceneSampler sampler = new SceneSampler(random.nextLong());
@@ -77,7 +80,7 @@ public final class JudgeTrainer implements AutoCloseable {
             images.add(renderer.render(scene, random.nextLong()));
         }
         try (PointerScope scope = new PointerScope()) {
-            Map<Attribute, Tensor> logits = judge.forward(Judge.batch(images.toArray(BufferedImage[]::new)));
+            Map<Attribute, Tensor> logits = judge.forward(Images.toTensor(images.toArray(BufferedImage[]::new)));
             Tensor loss = null;
             for (Attribute a : Attribute.values()) {
                 long[] labels = scenes.stream().mapToLong(s -> a.of(s).ordinal()).toArray();
@@ -86,10 +89,7 @@ public final class JudgeTrainer implements AutoCloseable {
                 loss = loss == null ? head : loss.add(head);
             }
             double value = loss.item_double();
-            loss.backward();
-            optimizer.clipGradNorm(settings.maxGradNorm());
-            optimizer.step(learningRate(step));
-            optimizer.zeroGrad();
+            TrainingSteps.update(loss, optimizer, null, settings.maxGradNorm(), learningRate(step));
             return value;
         }
     }
@@ -124,22 +124,14 @@ public final class JudgeTrainer implements AutoCloseable {
 
     /** As {@link #evaluate(int, long)}, for any judge. */
     public static Map<Attribute, Double> evaluate(Judge judge, int n, long seed) {
-        SceneSampler sampler = new SceneSampler(seed);
-        SplittableRandom renderSeeds = new SplittableRandom(~seed);
-        Renderer renderer = new Renderer();
+        List<Sample> samples = Sample.draw(seed, n);
         Map<Attribute, Integer> correct = new EnumMap<>(Attribute.class);
         for (int done = 0; done < n; done += 64) {
-            int size = Math.min(64, n - done);
-            Scene[] scenes = new Scene[size];
-            BufferedImage[] images = new BufferedImage[size];
-            for (int i = 0; i < size; i++) {
-                scenes[i] = sampler.next();
-                images[i] = renderer.render(scenes[i], renderSeeds.nextLong());
-            }
-            JudgeOutput out = judge.predict(images);
-            for (int i = 0; i < size; i++) {
+            List<Sample> part = samples.subList(done, Math.min(n, done + 64));
+            JudgeOutput out = judge.predict(Sample.images(part));
+            for (int i = 0; i < part.size(); i++) {
                 for (Attribute a : Attribute.values()) {
-                    correct.merge(a, out.get(i).agrees(scenes[i], a) ? 1 : 0, Integer::sum);
+                    correct.merge(a, out.get(i).agrees(part.get(i).scene(), a) ? 1 : 0, Integer::sum);
                 }
             }
         }

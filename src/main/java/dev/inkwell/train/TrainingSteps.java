@@ -4,11 +4,11 @@ import java.util.SplittableRandom;
 import org.bytedeco.pytorch.Tensor;
 
 /** What every trainer's step shares: per-step randomness and the backward-clip-update-average sequence. */
-final class TrainingSteps {
+public final class TrainingSteps {
     private TrainingSteps() {}
 
     /** The randomness of step {@code step}, drawn from (seed, step) alone so that a resumed run continues bit for bit. */
-    static SplittableRandom random(long seed, long step) {
+    public static SplittableRandom random(long seed, long step) {
         return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (step + 1)));
     }
 
@@ -16,7 +16,7 @@ final class TrainingSteps {
      * Backpropagates {@code loss}, clips the gradients to {@code maxGradNorm}, steps the optimizer with
      * {@code lr}, zeroes the gradients and updates {@code ema} (if not null); returns the norm before clipping.
      */
-    static double update(Tensor loss, AdamW optimizer, Ema ema, double maxGradNorm, double lr) {
+    public static double update(Tensor loss, AdamW optimizer, Ema ema, double maxGradNorm, double lr) {
         loss.backward();
         double gradNorm = optimizer.clipGradNorm(maxGradNorm);
         optimizer.step(lr);

@@ -10,7 +10,7 @@ import dev.inkwell.vae.VaeConfig;
 import dev.inkwell.weights.RandomSource;
 import dev.inkwell.weights.SafeTensorsWriter;
 import dev.inkwell.world.Renderer;
-import dev.inkwell.world.SceneSampler;
+import dev.inkwell.world.Sample;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -109,18 +109,7 @@ public final class VaeTrainer {
 
     /** {@code count} scenes drawn and rendered from {@code seed}, as {@code [count, 3, 64, 64]} in [-1, 1]. */
     public static Tensor scenes(long seed, int count) {
-        SceneSampler sampler = new SceneSampler(seed);
-        SplittableRandom renderSeeds = new SplittableRandom(~seed);
-        Renderer renderer = new Renderer();
-        int size = renderer.size();
-        int image = 3 * size * size;
-        float[] values = new float[count * image];
-        for (int i = 0; i < count; i++) {
-            try (Tensor t = Images.toTensor(renderer.render(sampler.next(), renderSeeds.nextLong()))) {
-                System.arraycopy(Torch.toFloats(t), 0, values, i * image, image);
-            }
-        }
-        return Torch.floats(values, count, 3, size, size);
+        return Images.toTensor(Sample.images(Sample.draw(seed, count)));
     }
 
     /** Training step number {@code step} (0-based) on a fresh batch; frees every tensor it creates. */

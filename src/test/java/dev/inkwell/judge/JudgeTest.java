@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inkwell.image.Images;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.world.Renderer;
 import dev.inkwell.world.SceneSampler;
@@ -36,7 +37,7 @@ class JudgeTest {
         try (Judge judge = Judge.random(JudgeConfig.standard(), 1);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
-            Map<Attribute, Tensor> logits = judge.forward(Judge.batch(scenes(3, 7)));
+            Map<Attribute, Tensor> logits = judge.forward(Images.toTensor(scenes(3, 7)));
             assertEquals(Attribute.values().length, logits.size());
             assertEquals(11, Attribute.values().length);
             logits.forEach((a, t) -> assertArrayEquals(new long[] {3, a.classes()}, Torch.shape(t), a.key()));
