@@ -146,10 +146,9 @@ final class GenerateCommand implements Callable<Integer> {
                     bar.stepTo(step);
                 });
             }
-            SchedulerKind used = scheduler != null ? scheduler : sd.defaultScheduler();
             for (int i = 0; i < result.images().size(); i++) {
                 Path target = outputPath(i, result.images().size(), result.seeds()[i]);
-                String info = InfoText.of(request, i, used, result.seeds()[i], model.getFileName().toString());
+                String info = InfoText.of(request, i, result.scheduler(), result.seeds()[i], model.getFileName().toString());
                 Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
                 out.println("wrote " + target + " (seed " + result.seeds()[i] + ")");
             }

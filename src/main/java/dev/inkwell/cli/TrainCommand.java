@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,29 +26,40 @@ final class TrainCommand implements Runnable {
         new picocli.CommandLine(this).usage(System.out);
     }
 
-    @Command(name = "judge", mixinStandardHelpOptions = true,
-            description = "The attribute classifier that scores generated images (writes config.json and model.safetensors).")
-    static final class Judge implements Callable<Integer> {
-        @Spec
+    /** What every training run takes: where it writes (and resumes from) and its seed. */
+    static final class Common {
+        @Spec(Spec.Target.MIXEE)
         CommandSpec spec;
 
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output folder (also holds the checkpoint).")
+        @Option(names = "--out", required = true, paramLabel = "DIR",
+                description = "Output folder; it also holds the checkpoint, so running again resumes.")
         Path out;
 
         @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
         long seed;
+
+        PrintWriter log() {
+            return spec.commandLine().getOut();
+        }
+    }
+
+    @Command(name = "judge", mixinStandardHelpOptions = true,
+            description = "The attribute classifier that scores generated images (writes config.json and model.safetensors).")
+    static final class Judge implements Callable<Integer> {
+        @Mixin
+        Common common;
 
         @Option(names = "--steps", description = "Optimizer steps (default: the full run's).")
         Long steps;
 
         @Override
         public Integer call() {
-            JudgeTrainer.Settings full = JudgeTrainer.Settings.full(seed);
-            JudgeTrainer.Settings settings = steps == null ? full : new JudgeTrainer.Settings(seed, full.batchSize(),
+            JudgeTrainer.Settings full = JudgeTrainer.Settings.full(common.seed);
+            JudgeTrainer.Settings settings = steps == null ? full : new JudgeTrainer.Settings(common.seed, full.batchSize(),
                     requirePositive(steps), full.learningRate(), Math.min(full.warmupSteps(), steps), full.maxGradNorm(),
                     full.checkpointEvery(), full.logEvery());
-            PrintWriter log = spec.commandLine().getOut();
-            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(out, settings, log);
+            PrintWriter log = common.log();
+            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(common.out, settings, log);
             accuracy.forEach((attribute, value) -> log.printf("%-18s %.3f%n", attribute.key(), value));
             return 0;
         }
@@ -56,22 +68,16 @@ final class TrainCommand implements Runnable {
     @Command(name = "vae", mixinStandardHelpOptions = true,
             description = "The small AutoencoderKL of the default model (writes DIR/vae/ in the diffusers layout).")
     static final class Vae implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--out", required = true, paramLabel = "DIR", description = "Model folder (also holds the checkpoint).")
-        Path out;
-
-        @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
-        long seed;
+        @Mixin
+        Common common;
 
         @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
         long steps;
 
         @Override
         public Integer call() throws Exception {
-            VaeTrainer.trainToFolder(out, VaeTrainer.Settings.defaults(seed, Math.toIntExact(requirePositive(steps))),
-                    spec.commandLine().getOut());
+            VaeTrainer.trainToFolder(common.out, VaeTrainer.Settings.defaults(common.seed, Math.toIntExact(requirePositive(steps))),
+                    common.log());
             return 0;
         }
     }

@@ -83,7 +83,7 @@ public final class TextToImage {
                 }
                 progress.onStep(i + 1, timesteps.length);
             }
-            return new GenerationResult(decode(latents, shape), latents, shape, seeds);
+            return new GenerationResult(decode(latents, shape), latents, shape, seeds, kind);
         }
     }
 
