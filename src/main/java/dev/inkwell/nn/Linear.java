@@ -42,8 +42,4 @@ public final class Linear {
         shape[shape.length - 1] = out;
         return y.permute(0, 2, 3, 1).reshape(shape);
     }
-
-    public Tensor weight() {
-        return weight;
-    }
 }

@@ -1,0 +1,32 @@
+package dev.inkwell.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.inkwell.scheduler.SchedulerKind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GenerationRequestTest {
+
+    @Test
+    void theReadmeRequestRepeatsPromptAndNegativeForTheBatch() {
+        GenerationRequest r = GenerationRequest.of("a red fox in the snow")
+                .withNegativePrompt("blurry").withSize(512, 512).withSteps(25).withGuidance(7.5)
+                .withScheduler(SchedulerKind.EULER).withSeed(42).withBatch(2);
+        assertEquals(List.of("a red fox in the snow", "a red fox in the snow"), r.prompts());
+        assertEquals("blurry", r.negativePrompt(1));
+        assertEquals(2, r.batchSize());
+        assertEquals(SchedulerKind.EULER, r.scheduler());
+    }
+
+    @Test
+    void badValuesAreRefusedWithTheirReason() {
+        GenerationRequest r = GenerationRequest.of("x");
+        assertEquals("steps must be positive, not 0",
+                assertThrows(IllegalArgumentException.class, () -> r.withSteps(0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.withSize(100, 64));
+        assertThrows(IllegalArgumentException.class, () -> r.withBatch(0));
+        assertThrows(IllegalArgumentException.class, () -> r.withNegativePrompts(List.of("a", "b")));
+    }
+}
