@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -84,8 +85,14 @@ public final class JudgeTrainer implements AutoCloseable {
             Tensor loss = null;
             for (Attribute a : Attribute.values()) {
                 long[] labels = scenes.stream().mapToLong(s -> a.of(s).ordinal()).toArray();
+                float[] shown = new float[labels.length];
+                for (int i = 0; i < shown.length; i++) {
+                    shown[i] = a.visible(scenes.get(i)) ? 1 : 0;
+                }
                 Tensor target = Torch.longs(labels, labels.length, 1);
-                Tensor head = logits.get(a).log_softmax(1).gather(1, target).mean().neg();
+                Tensor weight = Torch.floats(shown, shown.length, 1);
+                Tensor head = logits.get(a).log_softmax(1).gather(1, target).mul(weight).sum()
+                        .div(weight.sum().clamp_min(new Scalar(1.0))).neg();
                 loss = loss == null ? head : loss.add(head);
             }
             double value = loss.item_double();
@@ -117,7 +124,10 @@ public final class JudgeTrainer implements AutoCloseable {
         }
     }
 
-    /** Fraction of {@code n} held-out scenes, drawn from {@code seed}, on which each attribute is right. */
+    /**
+     * Fraction of {@code n} held-out scenes, drawn from {@code seed}, on which each attribute is right,
+     * counting for each attribute only the scenes that show it ({@link Attribute#visible}).
+     */
     public Map<Attribute, Double> evaluate(int n, long seed) {
         return evaluate(judge, n, seed);
     }
@@ -126,17 +136,22 @@ public final class JudgeTrainer implements AutoCloseable {
     public static Map<Attribute, Double> evaluate(Judge judge, int n, long seed) {
         List<Sample> samples = Sample.draw(seed, n);
         Map<Attribute, Integer> correct = new EnumMap<>(Attribute.class);
+        Map<Attribute, Integer> shown = new EnumMap<>(Attribute.class);
         for (int done = 0; done < n; done += 64) {
             List<Sample> part = samples.subList(done, Math.min(n, done + 64));
             JudgeOutput out = judge.predict(Sample.images(part));
             for (int i = 0; i < part.size(); i++) {
+                Scene scene = part.get(i).scene();
                 for (Attribute a : Attribute.values()) {
-                    correct.merge(a, out.get(i).agrees(part.get(i).scene(), a) ? 1 : 0, Integer::sum);
+                    if (a.visible(scene)) {
+                        shown.merge(a, 1, Integer::sum);
+                        correct.merge(a, out.get(i).agrees(scene, a) ? 1 : 0, Integer::sum);
+                    }
                 }
             }
         }
         Map<Attribute, Double> accuracy = new EnumMap<>(Attribute.class);
-        correct.forEach((a, c) -> accuracy.put(a, (double) c / n));
+        shown.forEach((a, count) -> accuracy.put(a, (double) correct.getOrDefault(a, 0) / count));
         return accuracy;
     }
 

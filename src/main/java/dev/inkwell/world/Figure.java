@@ -210,8 +210,8 @@ final class Figure {
         g.translate(head.getX() + Math.cos(angle) * r * 0.95, head.getY() + Math.sin(angle) * r * 0.95);
         g.rotate(angle);
         Color c = scene.accessoryColour().awt();
-        part(new Rectangle2D.Double(0.02, -0.3 * r, 0.6 * r, 0.18 * r), c);
-        part(new RoundRectangle2D.Double(-0.2 * r, -1.1 * r, 0.42 * r, 2.2 * r, 0.1 * r, 0.1 * r), c);
+        part(new Rectangle2D.Double(0.02, -0.4 * r, 0.7 * r, 0.3 * r), c);
+        part(new RoundRectangle2D.Double(-0.3 * r, -1.15 * r, 0.6 * r, 2.3 * r, 0.1 * r, 0.1 * r), c);
         g.setTransform(saved);
     }
 
@@ -247,7 +247,7 @@ final class Figure {
         part(a.boxy() ? new RoundRectangle2D.Double(-r * hs, -r, 2 * r * hs, 2 * r, 0.3 * r, 0.3 * r)
                 : new Ellipse2D.Double(-r * hs, -r, 2 * r * hs, 2 * r), body);
         muzzle(r, hs);
-        double eyeRadius = 0.2 * r;
+        double eyeRadius = 0.3 * r;
         for (double[] e : eyes) {
             eye(e[0], e[1], eyeRadius);
         }
@@ -258,8 +258,8 @@ final class Figure {
             part(new Rectangle2D.Double(-brim, -0.88 * r, 2 * brim, 0.2 * r), accessory);
         } else if (scene.accessory() == Accessory.GLASSES) {
             g.setColor(accessory);
-            g.setStroke(new BasicStroke((float) Math.max(0.16 * r, 1.5 * pixel)));
-            double lens = eyeRadius * 1.9;
+            g.setStroke(new BasicStroke((float) Math.max(0.24 * r, 1.5 * pixel)));
+            double lens = eyeRadius * 1.6;
             for (double[] e : eyes) {
                 g.draw(new Ellipse2D.Double(e[0] - lens, e[1] - lens, 2 * lens, 2 * lens));
             }

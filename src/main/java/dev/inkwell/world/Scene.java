@@ -15,7 +15,7 @@ public record Scene(
         Size size,
         Pattern pattern,
         Colour accessoryColour,
-        Colour eyeColour,
+        EyeColour eyeColour,
         Proportions proportions,
         Appendages appendages) {
 

@@ -29,8 +29,7 @@ public final class SceneSampler {
         Pattern pattern = pick(Pattern.values());
         Colour[] colours = Colour.values();
         Colour accessoryColour = colours[(colour.ordinal() + 1 + random.nextInt(colours.length - 1)) % colours.length];
-        Colour eyeColour = pick(colours);
-        return new Scene(subject, colour, accessory, setting, pose, size, pattern, accessoryColour, eyeColour,
+        return new Scene(subject, colour, accessory, setting, pose, size, pattern, accessoryColour, pick(EyeColour.values()),
                 pick(Proportions.values()), pick(Appendages.values()));
     }
 

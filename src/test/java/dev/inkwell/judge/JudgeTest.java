@@ -42,7 +42,7 @@ class JudgeTest {
             assertEquals(11, Attribute.values().length);
             logits.forEach((a, t) -> assertArrayEquals(new long[] {3, a.classes()}, Torch.shape(t), a.key()));
             assertEquals(8, Attribute.SUBJECT.classes());
-            assertEquals(11, Attribute.EYE_COLOUR.classes());
+            assertEquals(4, Attribute.EYE_COLOUR.classes());
         }
     }
 
@@ -67,7 +67,7 @@ class JudgeTest {
         try (Judge judge = Judge.random(JudgeConfig.standard(), 5)) {
             judge.save(dir);
             assertTrue(Files.readString(dir.resolve(Judge.CONFIG_FILE), java.nio.charset.StandardCharsets.UTF_8)
-                    .contains("\"eye_colour\" : 11"));
+                    .contains("\"eye_colour\" : 4"));
             try (Judge loaded = Judge.load(dir)) {
                 assertEquals(judge.config(), loaded.config());
                 assertEquals(judge.parameters().keySet(), loaded.parameters().keySet());

@@ -21,7 +21,7 @@ class RendererTest {
 
     private static Scene plain(Subject subject, Colour colour, Size size, Pose pose) {
         return new Scene(subject, colour, Accessory.NONE, Setting.MEADOW, pose, size, Pattern.PLAIN, Colour.BLUE,
-                Colour.BLACK, Proportions.BALANCED, Appendages.SHORT);
+                EyeColour.BLUE, Proportions.BALANCED, Appendages.SHORT);
     }
 
     private static int count(boolean[] mask) {
@@ -121,7 +121,7 @@ class RendererTest {
         }
         for (Accessory accessory : new Accessory[] {Accessory.HAT, Accessory.SCARF, Accessory.GLASSES}) {
             Scene worn = new Scene(Subject.CAT, Colour.RED, accessory, Setting.MEADOW, Pose.SITTING, Size.LARGE,
-                    Pattern.PLAIN, Colour.BLUE, Colour.BLACK, Proportions.BALANCED, Appendages.SHORT);
+                    Pattern.PLAIN, Colour.BLUE, EyeColour.BLUE, Proportions.BALANCED, Appendages.SHORT);
             int[] rgb = pixels(renderer.render(worn, 1));
             long blue = Arrays.stream(rgb).filter(p -> distance(p, Colour.BLUE.rgb()) < 60).count();
             assertTrue(blue > 8, accessory + " shows " + blue + " accessory pixels");
