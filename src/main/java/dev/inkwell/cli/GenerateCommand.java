@@ -7,6 +7,7 @@ import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.storybook.StorybookModel;
 import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Precision;
@@ -49,8 +50,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "What to steer away from: replaces the empty prompt in guidance. Give one for all images or one per prompt.")
     List<String> negativePrompts;
 
-    @Option(names = "--model", required = true, paramLabel = "PATH",
-            description = "A diffusers model folder, or a single-file .safetensors checkpoint (SD 1.x, 2.x, SDXL base).")
+    @Option(names = "--model", paramLabel = "PATH",
+            description = "A diffusers model folder, or a single-file .safetensors checkpoint (SD 1.x, 2.x, SDXL base)"
+                    + " (default: Inkwell's embedded storybook model, 64x64).")
     Path model;
 
     @Option(names = "--config", paramLabel = "DIR",
@@ -110,15 +112,21 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Initial standard-normal latents (one tensor [batch,C,h,w]) instead of seeded noise.")
     Path initNoise;
 
+    @Option(names = "--grid", paramLabel = "FILE.png",
+            description = "Also write all images of the batch as one grid, enlarged to at least 128 pixels per image.")
+    Path grid;
+
     @Option(names = "--save-latents", paramLabel = "FILE.safetensors",
             description = "Also write the final latents (tensor 'latents') before VAE decoding.")
     Path saveLatents;
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.exists(model)) {
+        if (model != null && !Files.exists(model)) {
             throw new IllegalArgumentException("model not found: " + model);
         }
+        Path modelPath = model != null ? model : StorybookModel.folder();
+        String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
         List<String> batchPrompts = batchPrompts();
         List<String> negatives = negatives(batchPrompts.size());
         float[] noise = initNoise == null ? null : readNoise(initNoise);
@@ -126,13 +134,13 @@ final class GenerateCommand implements Callable<Integer> {
         long firstSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
         // Refuse before the slow part, not after it.
         for (int i = 0; i < batchPrompts.size() && !overwrite; i++) {
-            Path target = outputPath(i, batchPrompts.size(), firstSeed + i);
-            if (Files.exists(target)) {
-                throw new IllegalArgumentException(target + " already exists (use --overwrite to replace it)");
-            }
+            refuseExisting(outputPath(i, batchPrompts.size(), firstSeed + i));
+        }
+        if (grid != null && !overwrite) {
+            refuseExisting(grid);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (StableDiffusion sd = StableDiffusion.load(model, precision, new LoadOptions(configFolder, predictionType))) {
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
             int nativeSize = sd.unet().config().sampleSize() * sd.vaeScale();
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
                     width == null ? nativeSize : width, height == null ? nativeSize : height, steps, guidance,
@@ -148,9 +156,15 @@ final class GenerateCommand implements Callable<Integer> {
             }
             for (int i = 0; i < result.images().size(); i++) {
                 Path target = outputPath(i, result.images().size(), result.seeds()[i]);
-                String info = InfoText.of(request, i, result.scheduler(), result.seeds()[i], model.getFileName().toString());
+                String info = InfoText.of(request, i, result.scheduler(), result.seeds()[i], modelName);
                 Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
                 out.println("wrote " + target + " (seed " + result.seeds()[i] + ")");
+            }
+            if (grid != null) {
+                int zoom = Math.max(1, 128 / result.images().get(0).getWidth());
+                int columns = (int) Math.ceil(Math.sqrt(result.images().size()));
+                Images.writePng(Images.grid(result.images(), columns, zoom), grid, overwrite, Map.of());
+                out.println("wrote " + grid);
             }
             if (saveLatents != null) {
                 SafeTensorsWriter.write(saveLatents, Map.of("latents",
@@ -186,6 +200,12 @@ final class GenerateCommand implements Callable<Integer> {
                     + count + "), not " + negativePrompts.size());
         }
         return new ArrayList<>(negativePrompts);
+    }
+
+    private static void refuseExisting(Path target) {
+        if (Files.exists(target)) {
+            throw new IllegalArgumentException(target + " already exists (use --overwrite to replace it)");
+        }
     }
 
     private Path outputPath(int index, int count, long imageSeed) {

@@ -2,6 +2,8 @@ package dev.inkwell.cli;
 
 import dev.inkwell.judge.Attribute;
 import dev.inkwell.judge.JudgeTrainer;
+import dev.inkwell.storybook.StorybookTraining;
+import dev.inkwell.train.LossLog;
 import dev.inkwell.train.VaeTrainer;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Spec;
  * checkpoint when started again with the same output folder.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train Inkwell's own models on the storybook world.",
-        subcommands = {TrainCommand.Judge.class, TrainCommand.Vae.class})
+        subcommands = {TrainCommand.Storybook.class, TrainCommand.Judge.class, TrainCommand.Vae.class})
 final class TrainCommand implements Runnable {
 
     @Override
@@ -41,6 +43,25 @@ final class TrainCommand implements Runnable {
         PrintWriter log() {
             return spec.commandLine().getOut();
         }
+
+        /** The run's loss curves, {@code losses.csv} and {@code losses.png} in the output folder. */
+        LossLog losses() {
+            return new LossLog(out);
+        }
+    }
+
+    @Command(name = "storybook", mixinStandardHelpOptions = true,
+            description = {"Every model of the default model from scratch: judge, CLIP, VAE, UNet (about two hours on two cores).",
+                "Writes DIR/model/ (diffusers layout, float32), DIR/losses.csv and DIR/losses.png; run it again to resume."})
+    static final class Storybook implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            StorybookTraining.run(common.out, StorybookTraining.Settings.full(common.seed), common.log());
+            return 0;
+        }
     }
 
     @Command(name = "judge", mixinStandardHelpOptions = true,
@@ -59,7 +80,7 @@ final class TrainCommand implements Runnable {
                     requirePositive(steps), full.learningRate(), Math.min(full.warmupSteps(), steps), full.maxGradNorm(),
                     full.checkpointEvery(), full.logEvery());
             PrintWriter log = common.log();
-            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(common.out, settings, log);
+            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(common.out, settings, common.losses(), log);
             accuracy.forEach((attribute, value) -> log.printf("%-18s %.3f%n", attribute.key(), value));
             return 0;
         }
@@ -77,7 +98,7 @@ final class TrainCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             VaeTrainer.trainToFolder(common.out, VaeTrainer.Settings.defaults(common.seed, Math.toIntExact(requirePositive(steps))),
-                    common.log());
+                    common.losses(), common.log());
             return 0;
         }
     }

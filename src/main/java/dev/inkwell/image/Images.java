@@ -2,11 +2,15 @@ package dev.inkwell.image;
 
 import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.tensor.Torch;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -22,6 +26,8 @@ import org.bytedeco.pytorch.Tensor;
 
 /** Conversions between decoded tensors and images, and safe PNG writing. */
 public final class Images {
+    private static final int GRID_GUTTER = 2;
+
     private static final String PNG_FORMAT = "javax_imageio_png_1.0";
 
     private Images() {}
@@ -170,5 +176,24 @@ public final class Images {
     public static void writePng(BufferedImage image, Path target, boolean overwrite, Map<String, String> text)
             throws IOException {
         AtomicFiles.write(target, overwrite, file -> writeWithText(image, file, text));
+    }
+
+    /** {@code images} (all one size) in rows of {@code columns}, each enlarged {@code zoom} times (nearest neighbour). */
+    public static BufferedImage grid(List<BufferedImage> images, int columns, int zoom) {
+        int cols = Math.min(columns, images.size());
+        int rows = (images.size() + cols - 1) / cols;
+        int w = images.get(0).getWidth() * zoom;
+        int h = images.get(0).getHeight() * zoom;
+        BufferedImage sheet = new BufferedImage(cols * (w + GRID_GUTTER) + GRID_GUTTER, rows * (h + GRID_GUTTER) + GRID_GUTTER,
+                BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sheet.createGraphics();
+        g.setColor(Color.DARK_GRAY);
+        g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
+        for (int i = 0; i < images.size(); i++) {
+            g.drawImage(images.get(i), GRID_GUTTER + (i % cols) * (w + GRID_GUTTER), GRID_GUTTER + (i / cols) * (h + GRID_GUTTER), w, h, null);
+        }
+        g.dispose();
+        return sheet;
     }
 }

@@ -12,7 +12,7 @@ import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.weights.RandomSource;
 import dev.inkwell.weights.SafeTensorsSource;
-import dev.inkwell.weights.SafeTensorsWriter;
+import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.weights.WeightSource;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -137,18 +137,13 @@ public final class Judge implements AutoCloseable {
 
     /** Writes {@code config.json} and {@code model.safetensors} into {@code dir}, each atomically. */
     public void save(Path dir) {
-        Map<String, SafeTensorsWriter.Tensor> out = new LinkedHashMap<>();
-        try (PointerScope scope = new PointerScope()) {
-            parameters().forEach((key, t) -> out.put(key,
-                    SafeTensorsWriter.Tensor.ofFloats(Torch.shape(t), Torch.toFloats(t.detach()))));
-        }
         try {
             AtomicFiles.write(dir.resolve(CONFIG_FILE), true,
                     file -> Files.writeString(file, config.toJson(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot write judge config: " + e.getMessage(), e);
         }
-        SafeTensorsWriter.write(dir.resolve(WEIGHTS_FILE), out);
+        ParameterFiles.write(dir.resolve(WEIGHTS_FILE), parameters());
     }
 
     @Override

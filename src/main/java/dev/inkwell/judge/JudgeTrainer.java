@@ -3,7 +3,8 @@ package dev.inkwell.judge;
 import dev.inkwell.image.Images;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.train.AdamW;
-import dev.inkwell.train.TrainingCheckpoint;
+import dev.inkwell.train.LossLog;
+import dev.inkwell.train.TrainingRun;
 import dev.inkwell.train.TrainingSteps;
 import dev.inkwell.world.Renderer;
 import dev.inkwell.world.Sample;
@@ -62,11 +63,7 @@ public final class JudgeTrainer implements AutoCloseable {
 
     /** The learning rate at {@code step}: linear warmup, then cosine decay. */
     public double learningRate(long step) {
-        if (step < settings.warmupSteps()) {
-            return settings.learningRate() * (step + 1) / settings.warmupSteps();
-        }
-        double progress = (double) (step - settings.warmupSteps()) / Math.max(1, settings.steps() - settings.warmupSteps());
-        return settings.learningRate() * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+        return TrainingSteps.cosineLearningRate(step, settings.learningRate(), settings.warmupSteps(), settings.steps());
     }
 
     /** Training step {@code step} (0-based) on a freshly rendered batch; returns the loss before the update. */
@@ -98,29 +95,6 @@ public final class JudgeTrainer implements AutoCloseable {
             double value = loss.item_double();
             TrainingSteps.update(loss, optimizer, null, settings.maxGradNorm(), learningRate(step));
             return value;
-        }
-    }
-
-    /**
-     * Runs steps {@code from} up to {@code to} (exclusive), printing step, loss and images per
-     * second every {@code logEvery} steps.
-     */
-    public void train(long from, long to, PrintWriter log) {
-        long start = System.nanoTime();
-        long lastLog = from;
-        double lossSum = 0;
-        for (long step = from; step < to; step++) {
-            lossSum += step(step);
-            if ((step + 1) % settings.logEvery() == 0 || step + 1 == to) {
-                long done = step + 1 - lastLog;
-                double seconds = (System.nanoTime() - start) / 1e9;
-                log.printf(Locale.ROOT, "step %d/%d  loss %.4f  lr %.2e  %.1f images/s%n", step + 1, settings.steps(),
-                        lossSum / done, learningRate(step), done * settings.batchSize() / seconds);
-                log.flush();
-                start = System.nanoTime();
-                lastLog = step + 1;
-                lossSum = 0;
-            }
         }
     }
 
@@ -160,28 +134,13 @@ public final class JudgeTrainer implements AutoCloseable {
      * {@code out/checkpoint.safetensors} (and resuming from it when present), then writes
      * {@code out/config.json} and {@code out/model.safetensors} and logs held-out accuracies.
      */
-    public static Map<Attribute, Double> trainToFolder(Path out, Settings settings, PrintWriter log) {
+    public static Map<Attribute, Double> trainToFolder(Path out, Settings settings, LossLog losses, PrintWriter log) {
         Path checkpoint = out.resolve(CHECKPOINT_FILE);
         try (Judge judge = Judge.random(JudgeConfig.standard(), settings.seed());
                 JudgeTrainer trainer = new JudgeTrainer(judge, settings)) {
-            long step = 0;
-            if (Files.exists(checkpoint)) {
-                TrainingCheckpoint.Progress progress = TrainingCheckpoint.load(checkpoint, judge.parameters(),
-                        trainer.optimizer, null);
-                if (progress.seed() != settings.seed()) {
-                    throw new IllegalArgumentException(checkpoint + " was trained with seed " + progress.seed()
-                            + ", not " + settings.seed());
-                }
-                step = progress.step();
-                log.printf("resuming from step %d%n", step);
-            }
-            while (step < settings.steps()) {
-                long next = Math.min(settings.steps(), step + settings.checkpointEvery());
-                trainer.train(step, next, log);
-                step = next;
-                TrainingCheckpoint.save(checkpoint, judge.parameters(), trainer.optimizer, null,
-                        new TrainingCheckpoint.Progress(step, settings.seed()));
-            }
+            TrainingRun.run(new TrainingRun.Plan("judge", settings.seed(), settings.steps(), settings.checkpointEvery(),
+                    settings.logEvery()), checkpoint, judge.parameters(), trainer.optimizer, null,
+                    step -> Map.of("loss", trainer.step(step)), losses, log);
             judge.save(out);
             Map<Attribute, Double> accuracy = trainer.evaluate(1024, settings.seed() + EVALUATION_SEED_OFFSET);
             accuracy.forEach((a, acc) -> log.printf(Locale.ROOT, "%-17s %.4f%n", a.key(), acc));

@@ -1,5 +1,6 @@
 package dev.inkwell.nn;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A component's {@code config.json}, read as diffusers and transformers read it: keys the file
@@ -105,6 +107,24 @@ public final class Config {
 
     public String source() {
         return source;
+    }
+
+    /** The nested object {@code key} (as transformers nests {@code text_config} in a {@code CLIPModel} config). */
+    public Config child(String key) {
+        JsonNode n = require(key);
+        if (!n.isObject()) {
+            throw new IllegalArgumentException(source + ": '" + key + "' is not an object");
+        }
+        return new Config(source + "#" + key, n);
+    }
+
+    /** Pretty-printed JSON of {@code fields} in their order, as the config files this project writes. */
+    public static String toJson(Map<String, ?> fields) {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private JsonNode number(String key) {

@@ -28,9 +28,17 @@ public final class ClipTextModel implements AutoCloseable {
     private final Linear textProjection;
 
     public ClipTextModel(ClipTextConfig config, WeightSource source, Precision precision) {
+        this(config, Weights.root(source, precision));
+    }
+
+    /**
+     * A text tower over {@code weights} ({@code text_model.*}, {@code text_projection}); closing the
+     * model closes them. For models that hold the tower beside other parts in one weight tree.
+     */
+    public ClipTextModel(ClipTextConfig config, Weights weights) {
         Torch.init();
         this.config = config;
-        this.weights = Weights.root(source, precision);
+        this.weights = weights;
         Weights text = weights.at("text_model");
         long d = config.hiddenSize();
         tokenEmbedding = text.at("embeddings").at("token_embedding").get("weight", config.vocabSize(), d);
@@ -75,7 +83,7 @@ public final class ClipTextModel implements AutoCloseable {
         List<Tensor> states = new ArrayList<>();
         states.add(x);
         for (ClipEncoderLayer layer : layers) {
-            x = layer.forward(x);
+            x = layer.forward(x, true);
             states.add(x);
         }
         Tensor last = finalLayerNorm.forward(x);

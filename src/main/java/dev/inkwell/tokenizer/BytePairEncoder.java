@@ -60,6 +60,13 @@ final class BytePairEncoder {
         this.ranks = Collections.unmodifiableMap(r);
     }
 
+    /** The merge rules in priority order, as {@code merges.txt} lists them. */
+    List<SymbolPair> merges() {
+        SymbolPair[] ordered = new SymbolPair[ranks.size()];
+        ranks.forEach((pair, rank) -> ordered[rank] = pair);
+        return List.of(ordered);
+    }
+
     static List<String> alphabet() {
         return ALPHABET;
     }

@@ -154,6 +154,14 @@ public final class ClipTokenizer {
         return new ClipTokenizer(vocab, bpe, config, normalization, "tokenizer");
     }
 
+    /**
+     * Writes this tokenizer as a diffusers {@code tokenizer/} folder (vocab.json, merges.txt,
+     * tokenizer_config.json), which {@link #fromDirectory} reads back as the same tokenizer.
+     */
+    public void save(Path dir) throws IOException {
+        TokenizerFiles.write(dir, vocab, bpe.merges(), config);
+    }
+
     /** Token ids wrapped in start and end tokens, without truncation or padding. */
     public int[] encode(String text) {
         List<Integer> body = bpeTokens(text);

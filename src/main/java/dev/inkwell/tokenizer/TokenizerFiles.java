@@ -109,6 +109,33 @@ final class TokenizerFiles {
      * The special tokens as HF resolves them: special_tokens_map.json overrides tokenizer_config.json,
      * and CLIPTokenizer's defaults fill what neither sets. At least one of the two files must exist.
      */
+    /**
+     * Writes a diffusers {@code tokenizer/} folder that {@link #readVocab}, {@link #readMerges} and
+     * {@link #readConfig} (and Hugging Face's CLIPTokenizer) read back as the same tokenizer.
+     */
+    static void write(Path dir, Map<String, Integer> vocab, List<SymbolPair> merges, TokenizerConfig config)
+            throws IOException {
+        Files.createDirectories(dir);
+        List<Map.Entry<String, Integer>> entries = new ArrayList<>(vocab.entrySet());
+        entries.sort(Map.Entry.comparingByValue());
+        Map<String, Integer> ordered = new LinkedHashMap<>();
+        entries.forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        Files.writeString(dir.resolve(VOCAB_FILE), JSON.writeValueAsString(ordered), StandardCharsets.UTF_8);
+        StringBuilder lines = new StringBuilder("#version: 0.2\n");
+        merges.forEach(m -> lines.append(m.left()).append(' ').append(m.right()).append('\n'));
+        Files.writeString(dir.resolve(MERGES_FILE), lines, StandardCharsets.UTF_8);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("tokenizer_class", "CLIPTokenizer");
+        settings.put("bos_token", config.bos());
+        settings.put("eos_token", config.eos());
+        settings.put("unk_token", config.unk());
+        settings.put("pad_token", config.pad());
+        settings.put("model_max_length", config.maxLength());
+        settings.put("do_lower_case", true);
+        Files.writeString(dir.resolve(CONFIG_FILE), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(settings),
+                StandardCharsets.UTF_8);
+    }
+
     static TokenizerConfig readConfig(Path dir) {
         Path configFile = dir.resolve(CONFIG_FILE);
         Path specialFile = dir.resolve(SPECIAL_TOKENS_FILE);

@@ -16,18 +16,25 @@ import org.bytedeco.pytorch.Tensor;
 public final class Ema implements AutoCloseable {
     private final Map<String, Tensor> params;
     private final Map<String, Tensor> shadow = new LinkedHashMap<>();
+    private final double maxDecay;
     private double decay;
 
+    /** @param decay the decay once warmed up (see {@link #warmUp}) */
     public Ema(Map<String, Tensor> params, double decay) {
         this.params = params;
+        this.maxDecay = decay;
         this.decay = decay;
         try (NoGradGuard noGrad = new NoGradGuard()) {
             params.forEach((key, p) -> shadow.put(key, p.detach().clone()));
         }
     }
 
-    public void setDecay(double decay) {
-        this.decay = decay;
+    /**
+     * Sets the decay for step {@code step} (0-based) to {@code min(decay, (1 + step) / (10 + step))},
+     * so that a short run is not dominated by the random initialisation.
+     */
+    public void warmUp(long step) {
+        this.decay = Math.min(maxDecay, (1.0 + step) / (10.0 + step));
     }
 
     /** Moves every average towards the parameter's current value. */

@@ -3,6 +3,7 @@ package dev.inkwell.train;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.tensor.Torch;
+import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsWriter;
 import dev.inkwell.weights.WeightsException;
@@ -13,7 +14,6 @@ import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Everything a run needs to continue bit for bit, in one safetensors file written atomically
@@ -37,7 +37,7 @@ public final class TrainingCheckpoint {
         Map<String, SafeTensorsWriter.Tensor> out = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
             sections(params, optimizer, ema).forEach((prefix, tensors) ->
-                    tensors.forEach((key, t) -> out.put(prefix + key, toFile(prefix + key, t))));
+                    tensors.forEach((key, t) -> out.put(prefix + key, ParameterFiles.entry(prefix + key, t))));
         }
         String json;
         try {
@@ -92,13 +92,5 @@ public final class TrainingCheckpoint {
             sections.put("ema/", ema.shadow());
         }
         return sections;
-    }
-
-    /** A float32 tensor's values for {@link SafeTensorsWriter}; training state is never stored in lower precision. */
-    static SafeTensorsWriter.Tensor toFile(String name, Tensor t) {
-        if (t.scalar_type().value != ScalarType.Float.value) {
-            throw new IllegalArgumentException("'" + name + "' is " + t.scalar_type() + "; training state must be float32");
-        }
-        return SafeTensorsWriter.Tensor.ofFloats(Torch.shape(t), Torch.toFloats(t.detach()));
     }
 }

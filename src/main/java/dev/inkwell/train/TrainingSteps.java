@@ -26,4 +26,13 @@ public final class TrainingSteps {
         }
         return gradNorm;
     }
+
+    /** Linear warmup over {@code warmup} steps to {@code peak}, then cosine decay to zero at {@code total}. */
+    public static double cosineLearningRate(long step, double peak, long warmup, long total) {
+        if (step < warmup) {
+            return peak * (step + 1) / warmup;
+        }
+        double progress = (double) (step - warmup) / Math.max(1, total - warmup);
+        return peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+    }
 }

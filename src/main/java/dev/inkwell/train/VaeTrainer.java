@@ -8,7 +8,7 @@ import dev.inkwell.vae.AutoencoderKL;
 import dev.inkwell.vae.LatentDistribution;
 import dev.inkwell.vae.VaeConfig;
 import dev.inkwell.weights.RandomSource;
-import dev.inkwell.weights.SafeTensorsWriter;
+import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.world.Renderer;
 import dev.inkwell.world.Sample;
 import java.io.IOException;
@@ -127,7 +127,7 @@ public final class VaeTrainer {
             double reconstructionValue = reconstruction.item_double();
             double klValue = kl.item_double();
             if (ema != null) {
-                ema.setDecay(Math.min(settings.emaDecay(), (1.0 + step) / (10.0 + step)));
+                ema.warmUp(step);
             }
             double gradNorm = TrainingSteps.update(loss, optimizer, ema, settings.maxGradNorm(),
                     settings.learningRate(step));
@@ -173,11 +173,7 @@ public final class VaeTrainer {
     public static void save(Path folder, VaeConfig config, Map<String, Tensor> parameters) throws IOException {
         Files.createDirectories(folder);
         Files.writeString(folder.resolve("config.json"), config.toJson());
-        Map<String, SafeTensorsWriter.Tensor> out = new LinkedHashMap<>();
-        try (PointerScope scope = new PointerScope()) {
-            parameters.forEach((key, t) -> out.put(key, TrainingCheckpoint.toFile(key, t)));
-        }
-        SafeTensorsWriter.write(folder.resolve("diffusion_pytorch_model.safetensors"), out);
+ParameterFiles.write(folder.resolve("diffusion_pytorch_model.safetensors"), parameters);
     }
 
     /**
@@ -186,40 +182,18 @@ public final class VaeTrainer {
      * then measures the scaling factor and replaces {@code modelFolder/vae} atomically with the
      * trained model (the EMA weights when there is an EMA).
      */
-    public static void trainToFolder(Path modelFolder, Settings settings, PrintWriter log) throws IOException {
+    public static void trainToFolder(Path modelFolder, Settings settings, LossLog losses, PrintWriter log) throws IOException {
         Path checkpoint = modelFolder.resolve(CHECKPOINT);
         Files.createDirectories(modelFolder);
         try (AutoencoderKL vae = fresh(settings.config(), settings.seed());
                 AdamW optimizer = new AdamW(vae.parameters(), AdamW.Options.DEFAULT);
                 Ema ema = settings.emaDecay() > 0 ? new Ema(vae.parameters(), settings.emaDecay()) : null) {
-            long start = 0;
-            if (Files.exists(checkpoint)) {
-                TrainingCheckpoint.Progress progress = TrainingCheckpoint.load(checkpoint, vae.parameters(), optimizer, ema);
-                if (progress.seed() != settings.seed()) {
-                    throw new IllegalArgumentException(checkpoint + " was trained with seed " + progress.seed()
-                            + ", not " + settings.seed());
-                }
-                start = progress.step();
-                log.printf(Locale.ROOT, "resuming from %s at step %d%n", checkpoint, start);
-            }
             VaeTrainer trainer = new VaeTrainer(vae, optimizer, ema, settings);
-            long began = System.nanoTime();
-            for (long step = start; step < settings.steps(); step++) {
-                StepResult result = trainer.step(step);
-                long done = step + 1;
-                boolean last = done == settings.steps();
-                if (done % settings.logEvery() == 0 || last) {
-                    double perSecond = (done - start) / ((System.nanoTime() - began) / 1e9);
-                    log.printf(Locale.ROOT, "step %d/%d  L1 %.4f  KL %.1f  grad %.3f  lr %.2e  %.2f steps/s%n", done,
-                            settings.steps(), result.reconstruction(), result.kl(), result.gradNorm(),
-                            settings.learningRate(step), perSecond);
-                    log.flush();
-                }
-                if (done % settings.checkpointEvery() == 0 || last) {
-                    TrainingCheckpoint.save(checkpoint, vae.parameters(), optimizer, ema,
-                            new TrainingCheckpoint.Progress(done, settings.seed()));
-                }
-            }
+            TrainingRun.run(new TrainingRun.Plan("vae", settings.seed(), settings.steps(), settings.checkpointEvery(),
+                    settings.logEvery()), checkpoint, vae.parameters(), optimizer, ema, step -> {
+                        StepResult result = trainer.step(step);
+                        return Map.of("L1", result.reconstruction(), "KL", result.kl());
+                    }, losses, log);
             if (ema != null) {
                 try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
                     ema.shadow().forEach((key, average) -> vae.parameters().get(key).copy_(average));

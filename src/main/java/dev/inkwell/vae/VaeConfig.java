@@ -1,7 +1,5 @@
 package dev.inkwell.vae;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.nn.Config;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -76,11 +74,7 @@ public record VaeConfig(
         json.put("use_quant_conv", useQuantConv);
         json.put("use_post_quant_conv", usePostQuantConv);
         json.put("sample_size", sampleSize);
-        try {
-            return new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Config.toJson(json);
     }
 
     /** How many pixels one latent covers along each side. */

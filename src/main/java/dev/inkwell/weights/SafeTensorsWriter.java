@@ -63,6 +63,15 @@ public final class SafeTensorsWriter {
             return new Tensor(DType.F32, shape, data);
         }
 
+        /** An F16 tensor holding {@code values} rounded to half precision. */
+        public static Tensor ofHalfs(long[] shape, float... values) {
+            ByteBuffer data = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) {
+                data.putShort(HalfFloats.floatToF16(v));
+            }
+            return new Tensor(DType.F16, shape, data.flip());
+        }
+
         /** An I64 tensor holding {@code values}. */
         public static Tensor ofLongs(long[] shape, long... values) {
             ByteBuffer data = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);

@@ -2,9 +2,6 @@ package dev.inkwell.world;
 
 import dev.inkwell.image.Images;
 import dev.inkwell.io.AtomicFiles;
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,8 +17,6 @@ import java.util.Map;
  */
 public final class ContactSheet {
 
-    private static final int GUTTER = 2;
-
     private ContactSheet() {}
 
     /**
@@ -32,22 +27,14 @@ public final class ContactSheet {
         SceneSampler sampler = new SceneSampler(seed);
         Captioner captioner = new Captioner(seed);
         Renderer renderer = new Renderer();
-        int cell = renderer.size() * zoom;
-        BufferedImage sheet = new BufferedImage(columns * (cell + GUTTER) + GUTTER, rows * (cell + GUTTER) + GUTTER,
-                BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = sheet.createGraphics();
-        g.setColor(Color.DARK_GRAY);
-        g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
         List<String> captions = new ArrayList<>();
+        List<BufferedImage> images = new ArrayList<>();
         for (int i = 0; i < columns * rows; i++) {
             Scene scene = sampler.next();
             captions.add((i + 1) + ": " + captioner.caption(scene).text() + "   [" + scene + "]");
-            int x = GUTTER + (i % columns) * (cell + GUTTER);
-            int y = GUTTER + (i / columns) * (cell + GUTTER);
-            g.drawImage(renderer.render(scene, seed + i), x, y, cell, cell, null);
+            images.add(renderer.render(scene, seed + i));
         }
-        g.dispose();
+        BufferedImage sheet = Images.grid(images, columns, zoom);
         try {
             Images.writePng(sheet, png, true, Map.of());
             String name = png.getFileName().toString().replaceFirst("\\.png$", "") + ".txt";

@@ -3,8 +3,6 @@ package dev.inkwell.judge;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,14 +11,14 @@ class JudgeTrainerTest {
 
     @Test
     void shortRunLearnsSettingAndSize() {
-        StringWriter log = new StringWriter();
         long t0 = System.nanoTime();
         try (Judge judge = Judge.random(JudgeConfig.standard(), SHORT.seed());
                 JudgeTrainer trainer = new JudgeTrainer(judge, SHORT)) {
-            trainer.train(0, SHORT.steps(), new PrintWriter(log));
+            for (long step = 0; step < SHORT.steps(); step++) {
+                trainer.step(step);
+            }
             Map<Attribute, Double> accuracy = trainer.evaluate(128, 999);
-            System.out.println(log + "accuracy " + accuracy + " in " + (System.nanoTime() - t0) / 1e9 + " s");
-            assertTrue(log.toString().contains("images/s"));
+            System.out.println("accuracy " + accuracy + " in " + (System.nanoTime() - t0) / 1e9 + " s");
             assertTrue(accuracy.get(Attribute.SIZE) > 0.65, "size " + accuracy); // chance 0.5
             assertTrue(accuracy.get(Attribute.SETTING) > 0.8, "setting " + accuracy); // chance 0.125
         }

@@ -95,9 +95,9 @@ class VaeTrainerTest {
     @Test
     void trainToFolderResumesAndWritesALoadableVae(@TempDir Path dir) throws Exception {
         StringWriter log = new StringWriter();
-        VaeTrainer.trainToFolder(dir.resolve("a"), settings(1), new PrintWriter(log));
-        VaeTrainer.trainToFolder(dir.resolve("a"), settings(2), new PrintWriter(log));
-        VaeTrainer.trainToFolder(dir.resolve("b"), settings(2), new PrintWriter(log));
+        VaeTrainer.trainToFolder(dir.resolve("a"), settings(1), null, new PrintWriter(log));
+        VaeTrainer.trainToFolder(dir.resolve("a"), settings(2), null, new PrintWriter(log));
+        VaeTrainer.trainToFolder(dir.resolve("b"), settings(2), null, new PrintWriter(log));
         assertTrue(log.toString().contains("resuming from"), log.toString());
         Path a = dir.resolve("a/vae");
         Path b = dir.resolve("b/vae");

@@ -1,0 +1,128 @@
+package dev.inkwell.cli;
+
+import dev.inkwell.clip.Clip;
+import dev.inkwell.judge.Attribute;
+import dev.inkwell.judge.Judge;
+import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.ProgressListener;
+import dev.inkwell.pipeline.StableDiffusion;
+import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.storybook.StorybookEvaluation;
+import dev.inkwell.storybook.StorybookEvaluation.NegativeResult;
+import dev.inkwell.storybook.StorybookEvaluation.Tally;
+import dev.inkwell.storybook.StorybookModel;
+import dev.inkwell.storybook.StorybookTraining;
+import dev.inkwell.tensor.Precision;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Scores a storybook model with its judge and prints the figures as Markdown tables. */
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Measure a storybook model: judge accuracy, generation accuracy, negative prompts, speed.")
+final class EvalCommand implements Callable<Integer> {
+    private static final String SPEED_PROMPT = "a red fox wearing a scarf in the snow";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A storybook model folder with judge/ inside (default: the embedded model).")
+    Path model;
+
+    @Option(names = "--seed", defaultValue = "1000", description = "Seed of prompts, scenes and noise (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--prompts", defaultValue = "200", description = "Generation prompts (default: ${DEFAULT-VALUE}).")
+    int prompts;
+
+    @Option(names = "--skip-speed", description = "Leave out the speed figures.")
+    boolean skipSpeed;
+
+    @Override
+    public Integer call() throws Exception {
+        Path folder = model != null ? model : StorybookModel.folder();
+        Path judgeFolder = folder.resolve(StorybookTraining.JUDGE);
+        if (!Files.isDirectory(judgeFolder)) {
+            throw new IllegalArgumentException(folder + " has no " + StorybookTraining.JUDGE + "/ folder to score with");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        StorybookEvaluation.Settings standard = StorybookEvaluation.Settings.standard(seed);
+        StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,
+                standard.negativePrompts(), standard.negativeColours(), standard.steps(), standard.guidance(), standard.batch());
+        try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
+                Judge judge = Judge.load(judgeFolder)) {
+            StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
+            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | CLIP zero-shot | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
+                    settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
+            out.println("|---|---|---|---|");
+            for (Attribute a : Attribute.values()) {
+                Tally t = report.generation().get(a);
+                Double zeroShot = report.clipZeroShot().get(a);
+                out.printf(Locale.ROOT, "| %s | %.1f %% | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
+                        zeroShot == null ? "" : String.format(Locale.ROOT, "%.1f %%", 100 * zeroShot),
+                        t == null ? "not named by captions" : String.format(Locale.ROOT, "%.1f %% of %d", 100 * t.share(), t.total()));
+            }
+            out.printf(Locale.ROOT, "%n| negative prompt (%d prompts naming no colour) | judged that colour without | with | subject without / with | setting without / with |%n",
+                    settings.negativePrompts());
+            out.println("|---|---|---|---|---|");
+            for (NegativeResult r : report.negatives()) {
+                out.printf(Locale.ROOT, "| \"%s\" | %.1f %% | %.1f %% | %.1f / %.1f %% | %.1f / %.1f %% |%n", r.colour().word(),
+                        100 * r.judgedColourWithout().share(), 100 * r.judgedColourWith().share(),
+                        100 * report.baseline().subject().share(), 100 * r.subjectWith().share(),
+                        100 * report.baseline().setting().share(), 100 * r.settingWith().share());
+            }
+            if (!skipSpeed) {
+                out.printf(Locale.ROOT, "%n| speed | seconds |%n|---|---|%n");
+                out.printf(Locale.ROOT, "| one image, %d steps with CFG, after warm-up (median of 5) | %.3f |%n",
+                        settings.steps(), warmImageSeconds(sd, settings.steps()));
+                if (model == null) {
+                    out.printf(Locale.ROOT, "| `inkwell generate` from a cold JVM (wall clock) | %.2f |%n", coldStartSeconds());
+                }
+            }
+        }
+        return 0;
+    }
+
+    private static double warmImageSeconds(StableDiffusion sd, int steps) {
+        TextToImage pipeline = new TextToImage(sd);
+        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSteps(steps).withGuidance(6.0);
+        pipeline.generate(request, ProgressListener.NONE);
+        List<Double> times = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            pipeline.generate(request.withSeed(i), ProgressListener.NONE);
+            times.add((System.nanoTime() - start) / 1e9);
+        }
+        Collections.sort(times);
+        return times.get(2);
+    }
+
+    /** The main command as a user runs it: a fresh JVM on this one's class path, the default model, one image. */
+    private static double coldStartSeconds() throws Exception {
+        Path dir = Files.createTempDirectory("inkwell-eval");
+        Path png = dir.resolve("cold.png");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Inkwell.class.getName(),
+                "generate", "--prompt", SPEED_PROMPT, "--seed", "1", "-o", png.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        long start = System.nanoTime();
+        int code = pb.start().waitFor();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Files.deleteIfExists(png);
+        Files.deleteIfExists(dir);
+        if (code != 0) {
+            throw new IllegalStateException("the cold-start generation exited with " + code);
+        }
+        return seconds;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.inkwell.storybook;
+
+import dev.inkwell.clip.ClipVisionConfig;
+import dev.inkwell.nn.Config;
+import dev.inkwell.text.ClipTextConfig;
+import dev.inkwell.unet.UNetConfig;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shapes of the default model's parts, sized to train from scratch in under two hours on two
+ * CPU cores while keeping Stable Diffusion 1.x's architecture and file layout: 64 px images, 16x16x4
+ * latents, a 128-wide CLIP with the real 49408-token vocabulary and 77 positions.
+ */
+public final class StorybookConfigs {
+    /** The CLIP text tower's width, and so the UNet's cross-attention width. */
+    static final int TEXT_WIDTH = 128;
+    private static final int END_OF_TEXT = 49407;
+
+    private StorybookConfigs() {}
+
+    public static ClipTextConfig text() {
+        return new ClipTextConfig(49408, TEXT_WIDTH, 4 * TEXT_WIDTH, 4, 4, 77, "quick_gelu", 1e-5, END_OF_TEXT,
+                TEXT_WIDTH, false);
+    }
+
+    public static ClipVisionConfig vision() {
+        return new ClipVisionConfig(TEXT_WIDTH, 4 * TEXT_WIDTH, 4, 4, 64, 8, "quick_gelu", 1e-5, TEXT_WIDTH);
+    }
+
+    /** diffusers {@code UNet2DConditionModel} fields: two cross-attention levels over 16 and 8 px, a plain 4 px level. */
+    public static Map<String, Object> unetFields() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("_class_name", "UNet2DConditionModel");
+        json.put("act_fn", "silu");
+        json.put("attention_head_dim", 4);
+        json.put("block_out_channels", List.of(64, 128, 128));
+        json.put("center_input_sample", false);
+        json.put("cross_attention_dim", TEXT_WIDTH);
+        json.put("down_block_types", List.of("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"));
+        json.put("downsample_padding", 1);
+        json.put("flip_sin_to_cos", true);
+        json.put("freq_shift", 0);
+        json.put("in_channels", 4);
+        json.put("layers_per_block", 1);
+        json.put("mid_block_scale_factor", 1);
+        json.put("norm_eps", 1e-5);
+        json.put("norm_num_groups", 32);
+        json.put("out_channels", 4);
+        json.put("sample_size", 16);
+        json.put("up_block_types", List.of("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"));
+        return json;
+    }
+
+    public static UNetConfig unet() {
+        return UNetConfig.from(Config.of("storybook unet", Config.toJson(unetFields())));
+    }
+
+    /** SD 1.x's training noise schedule; generation defaults to Euler. */
+    public static Map<String, Object> schedulerFields() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("_class_name", "EulerDiscreteScheduler");
+        json.put("beta_start", 0.00085);
+        json.put("beta_end", 0.012);
+        json.put("beta_schedule", "scaled_linear");
+        json.put("num_train_timesteps", 1000);
+        json.put("prediction_type", "epsilon");
+        json.put("steps_offset", 1);
+        json.put("timestep_spacing", "leading");
+        return json;
+    }
+
+    public static Map<String, Object> modelIndex() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("_class_name", "StableDiffusionPipeline");
+        json.put("_inkwell_model", "storybook");
+        json.put("scheduler", List.of("diffusers", "EulerDiscreteScheduler"));
+        json.put("text_encoder", List.of("transformers", "CLIPTextModel"));
+        json.put("tokenizer", List.of("transformers", "CLIPTokenizer"));
+        json.put("unet", List.of("diffusers", "UNet2DConditionModel"));
+        json.put("vae", List.of("diffusers", "AutoencoderKL"));
+        json.put("safety_checker", java.util.Arrays.asList(null, null));
+        json.put("feature_extractor", java.util.Arrays.asList(null, null));
+        json.put("requires_safety_checker", false);
+        return json;
+    }
+}

@@ -1,0 +1,170 @@
+package dev.inkwell.storybook;
+
+import dev.inkwell.clip.Clip;
+import dev.inkwell.judge.Attribute;
+import dev.inkwell.judge.Judge;
+import dev.inkwell.judge.JudgeOutput;
+import dev.inkwell.judge.JudgeTrainer;
+import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.ProgressListener;
+import dev.inkwell.pipeline.StableDiffusion;
+import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.world.Caption;
+import dev.inkwell.world.Captioner;
+import dev.inkwell.world.Colour;
+import dev.inkwell.world.Scene;
+import dev.inkwell.world.SceneSampler;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code inkwell eval} measures on a storybook model: the judge on freshly rendered scenes;
+ * generations from caption-template prompts, judged on every attribute their prompt names; and
+ * negative prompts, as the share of images judged a colour with and without that colour as the
+ * negative prompt, on prompts that name no colour.
+ */
+public final class StorybookEvaluation {
+
+    /**
+     * @param seed prompts, held-out scenes and generation seeds all derive from it
+     * @param batch images generated together
+     */
+    public record Settings(long seed, int judgeScenes, int prompts, int negativePrompts, List<Colour> negativeColours,
+            int steps, double guidance, int batch) {
+
+        public static Settings standard(long seed) {
+            return new Settings(seed, 1024, 200, 100, List.of(Colour.RED, Colour.BLUE, Colour.GREEN), 25, 6.0, 25);
+        }
+    }
+
+    /** Right answers out of images judged. */
+    public record Tally(int right, int total) {
+        public double share() {
+            return total == 0 ? Double.NaN : (double) right / total;
+        }
+
+        Tally plus(boolean ok) {
+            return new Tally(right + (ok ? 1 : 0), total + 1);
+        }
+    }
+
+    /**
+     * One negative-prompt colour: the share of images judged that colour without and with the
+     * negative prompt, and subject and setting accuracy with it (settings only where named).
+     */
+    public record NegativeResult(Colour colour, Tally judgedColourWithout, Tally judgedColourWith,
+            Tally subjectWith, Tally settingWith) {}
+
+    /** The negative-prompt baseline: the same prompts and seeds without a negative prompt. */
+    public record Baseline(Map<Colour, Tally> judgedColour, Tally subject, Tally setting) {}
+
+    /** @param clipZeroShot the CLIP's zero-shot accuracy on rendered scenes ({@link ClipZeroShot}) */
+    public record Report(Map<Attribute, Double> judgeAccuracy, Map<Attribute, Double> clipZeroShot,
+            Map<Attribute, Tally> generation, Baseline baseline, List<NegativeResult> negatives) {}
+
+    private final StableDiffusion model;
+    private final Clip clip;
+    private final Judge judge;
+    private final Settings settings;
+
+    public StorybookEvaluation(StableDiffusion model, Clip clip, Judge judge, Settings settings) {
+        this.model = model;
+        this.clip = clip;
+        this.judge = judge;
+        this.settings = settings;
+    }
+
+    public Report run() {
+        Map<Attribute, Double> judgeAccuracy = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed());
+        Map<Attribute, Double> clipZeroShot = ClipZeroShot.accuracy(clip, model.tokenizer(), settings.judgeScenes(),
+                settings.seed());
+        List<Prompted> prompts = prompts(settings.prompts(), false);
+        Map<Attribute, Tally> generation = new EnumMap<>(Attribute.class);
+        JudgeOutput judged = generateAndJudge(prompts, null);
+        for (int i = 0; i < prompts.size(); i++) {
+            for (String named : prompts.get(i).caption().namedAttributes()) {
+                Attribute a = attribute(named);
+                generation.put(a, generation.getOrDefault(a, new Tally(0, 0))
+                        .plus(judged.get(i).agrees(prompts.get(i).scene(), a)));
+            }
+        }
+        List<Prompted> colourless = prompts(settings.negativePrompts(), true);
+        JudgeOutput without = generateAndJudge(colourless, null);
+        Map<Colour, Tally> baselineColours = new EnumMap<>(Colour.class);
+        for (Colour c : settings.negativeColours()) {
+            baselineColours.put(c, colourShare(without, c));
+        }
+        Baseline baseline = new Baseline(baselineColours, accuracy(colourless, without, Attribute.SUBJECT),
+                accuracy(colourless, without, Attribute.SETTING));
+        List<NegativeResult> negatives = new ArrayList<>();
+        for (Colour c : settings.negativeColours()) {
+            JudgeOutput with = generateAndJudge(colourless, c.word());
+            negatives.add(new NegativeResult(c, baselineColours.get(c), colourShare(with, c),
+                    accuracy(colourless, with, Attribute.SUBJECT), accuracy(colourless, with, Attribute.SETTING)));
+        }
+        return new Report(judgeAccuracy, clipZeroShot, generation, baseline, negatives);
+    }
+
+    /** A sampled scene and the caption that prompts for it. */
+    private record Prompted(Scene scene, Caption caption) {}
+
+    /** {@code n} caption-template prompts; with {@code colourless}, only captions that name no colour. */
+    private List<Prompted> prompts(int n, boolean colourless) {
+        SceneSampler sampler = new SceneSampler(settings.seed() + (colourless ? 1 : 0));
+        Captioner captioner = new Captioner(settings.seed() + (colourless ? 1 : 0));
+        List<Prompted> out = new ArrayList<>();
+        while (out.size() < n) {
+            Scene scene = sampler.next();
+            Caption caption = captioner.caption(scene);
+            if (!colourless || !caption.namedAttributes().contains(Caption.COLOUR)) {
+                out.add(new Prompted(scene, caption));
+            }
+        }
+        return out;
+    }
+
+    /** Image i is generated with seed {@code seed + i}, so runs with and without a negative prompt share their noise. */
+    private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative) {
+        List<BufferedImage> images = new ArrayList<>();
+        TextToImage pipeline = new TextToImage(model);
+        for (int start = 0; start < prompts.size(); start += settings.batch()) {
+            List<String> texts = prompts.subList(start, Math.min(prompts.size(), start + settings.batch())).stream()
+                    .map(p -> p.caption().text()).toList();
+            GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts)
+                    .withSteps(settings.steps()).withGuidance(settings.guidance()).withSeed(settings.seed() + start);
+            if (negative != null) {
+                request = request.withNegativePrompt(negative);
+            }
+            images.addAll(pipeline.generate(request, ProgressListener.NONE).images());
+        }
+        return judge.predict(images.toArray(BufferedImage[]::new));
+    }
+
+    private static Tally colourShare(JudgeOutput judged, Colour colour) {
+        Tally t = new Tally(0, 0);
+        for (int i = 0; i < judged.images().size(); i++) {
+            t = t.plus(judged.get(i).get(Attribute.COLOUR).value() == colour);
+        }
+        return t;
+    }
+
+    /** Accuracy on {@code attribute} over the prompts that name it. */
+    private static Tally accuracy(List<Prompted> prompts, JudgeOutput judged, Attribute attribute) {
+        Tally t = new Tally(0, 0);
+        for (int i = 0; i < prompts.size(); i++) {
+            if (prompts.get(i).caption().namedAttributes().contains(attribute.key())) {
+                t = t.plus(judged.get(i).agrees(prompts.get(i).scene(), attribute));
+            }
+        }
+        return t;
+    }
+
+    private static Attribute attribute(String captionName) {
+        return Arrays.stream(Attribute.values()).filter(a -> a.key().equals(captionName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no judge attribute for caption attribute " + captionName));
+    }
+}
