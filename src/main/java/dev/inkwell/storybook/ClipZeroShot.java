@@ -42,7 +42,7 @@ public final class ClipZeroShot {
             }
             float[] images = Torch.toFloats(Ops.cat(0, parts.toArray(Tensor[]::new)));
             out.put(Attribute.SUBJECT, score(clip, tokenizer, samples, images, Subject.values(),
-                    (scene, subject) -> "a photo of a " + subject.word(), Scene::subject));
+                    (scene, subject) -> "a photo of a " + scene.colour().word() + " " + subject.word(), Scene::subject));
             out.put(Attribute.COLOUR, score(clip, tokenizer, samples, images, Colour.values(),
                     (scene, colour) -> "a photo of a " + colour.word() + " " + scene.subject().word(), Scene::colour));
             out.put(Attribute.SETTING, score(clip, tokenizer, samples, images, Setting.values(),

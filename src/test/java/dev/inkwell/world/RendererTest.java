@@ -128,6 +128,24 @@ class RendererTest {
         }
     }
 
+    /** Large subjects only: a small subject's eye is about 3 px across and antialiased, sometimes not one pure pixel. */
+    @Test
+    void eyeColourShowsUnlessAsleep() {
+        for (Subject subject : Subject.values()) {
+            for (EyeColour eyes : EyeColour.values()) {
+                Scene awake = new Scene(subject, Colour.WHITE, Accessory.NONE, Setting.SNOW, Pose.SITTING, Size.LARGE,
+                        Pattern.PLAIN, Colour.BLUE, eyes, Proportions.BALANCED, Appendages.SHORT);
+                int rgb = eyes.awt().getRGB() & 0xFFFFFF;
+                long shown = Arrays.stream(pixels(renderer.render(awake, 3))).filter(p -> distance(p, rgb) < 40).count();
+                assertTrue(shown >= 4, subject + " with " + eyes + " eyes shows " + shown + " eye pixels");
+                Scene asleep = new Scene(subject, Colour.WHITE, Accessory.NONE, Setting.SNOW, Pose.SLEEPING, Size.LARGE,
+                        Pattern.PLAIN, Colour.BLUE, eyes, Proportions.BALANCED, Appendages.SHORT);
+                assertEquals(0, Arrays.stream(pixels(renderer.render(asleep, 3))).filter(p -> distance(p, rgb) < 40).count(),
+                        subject + " asleep shows no eye colour");
+            }
+        }
+    }
+
     private static double distance(int a, int b) {
         int dr = ((a >> 16) & 255) - ((b >> 16) & 255);
         int dg = ((a >> 8) & 255) - ((b >> 8) & 255);
