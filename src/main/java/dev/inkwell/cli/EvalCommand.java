@@ -95,7 +95,8 @@ final class EvalCommand implements Callable<Integer> {
 
     private static double warmImageSeconds(StableDiffusion sd, int steps) {
         TextToImage pipeline = new TextToImage(sd);
-        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSteps(steps).withGuidance(6.0);
+        int size = sd.unet().config().sampleSize() * sd.vaeScale();
+        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSize(size, size).withSteps(steps).withGuidance(6.0);
         pipeline.generate(request, ProgressListener.NONE);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -52,7 +52,8 @@ final class TrainCommand implements Runnable {
 
     @Command(name = "storybook", mixinStandardHelpOptions = true,
             description = {"Every model of the default model from scratch: judge, CLIP, VAE, UNet (about two hours on two cores).",
-                "Writes DIR/model/ (diffusers layout, float32), DIR/losses.csv and DIR/losses.png; run it again to resume."})
+                "Writes DIR/model/ (diffusers layout, float32), DIR/model-fp16/ (as shipped), DIR/losses.csv and DIR/losses.png;",
+                "run it again to resume."})
     static final class Storybook implements Callable<Integer> {
         @Mixin
         Common common;

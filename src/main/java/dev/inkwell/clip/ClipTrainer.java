@@ -49,10 +49,8 @@ public final class ClipTrainer {
         SplittableRandom random = TrainingSteps.random(settings.seed(), step);
         List<CaptionedSample> samples = CaptionedSample.draw(random, settings.batchSize());
         int batch = samples.size();
-        long[][] ids = samples.stream()
-                .map(s -> Arrays.stream(tokenizer.encodeForModel(s.caption().text())).asLongStream().toArray())
-                .toArray(long[][]::new);
-        ids = cutToLongest(ids, tokenizer.eosId());
+        long[][] ids = cutToLongest(tokenizer.encodeForModel(samples.stream().map(s -> s.caption().text()).toList()),
+                tokenizer.eosId());
         long[] labels = new long[batch];
         Arrays.setAll(labels, i -> i);
         try (PointerScope scope = new PointerScope()) {

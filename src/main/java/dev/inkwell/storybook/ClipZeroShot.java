@@ -12,7 +12,6 @@ import dev.inkwell.world.Scene;
 import dev.inkwell.world.Setting;
 import dev.inkwell.world.Subject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -77,7 +76,6 @@ public final class ClipZeroShot {
     }
 
     private static float[] embed(Clip clip, ClipTokenizer tokenizer, String prompt) {
-        long[] ids = Arrays.stream(tokenizer.encodeForModel(prompt)).asLongStream().toArray();
-        return Torch.toFloats(clip.textEmbeds(new long[][] {ids}));
+        return Torch.toFloats(clip.textEmbeds(tokenizer.encodeForModel(List.of(prompt))));
     }
 }

@@ -4,6 +4,7 @@ import dev.inkwell.clip.ClipVisionConfig;
 import dev.inkwell.nn.Config;
 import dev.inkwell.text.ClipTextConfig;
 import dev.inkwell.unet.UNetConfig;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +81,8 @@ public final class StorybookConfigs {
         json.put("tokenizer", List.of("transformers", "CLIPTokenizer"));
         json.put("unet", List.of("diffusers", "UNet2DConditionModel"));
         json.put("vae", List.of("diffusers", "AutoencoderKL"));
-        json.put("safety_checker", java.util.Arrays.asList(null, null));
-        json.put("feature_extractor", java.util.Arrays.asList(null, null));
+        json.put("safety_checker", Arrays.asList(null, null));
+        json.put("feature_extractor", Arrays.asList(null, null));
         json.put("requires_safety_checker", false);
         return json;
     }

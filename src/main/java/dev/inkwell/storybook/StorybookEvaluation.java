@@ -131,10 +131,11 @@ public final class StorybookEvaluation {
     private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative) {
         List<BufferedImage> images = new ArrayList<>();
         TextToImage pipeline = new TextToImage(model);
+        int size = model.unet().config().sampleSize() * model.vaeScale();
         for (int start = 0; start < prompts.size(); start += settings.batch()) {
             List<String> texts = prompts.subList(start, Math.min(prompts.size(), start + settings.batch())).stream()
                     .map(p -> p.caption().text()).toList();
-            GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts)
+            GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts).withSize(size, size)
                     .withSteps(settings.steps()).withGuidance(settings.guidance()).withSeed(settings.seed() + start);
             if (negative != null) {
                 request = request.withNegativePrompt(negative);

@@ -31,7 +31,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,10 +46,16 @@ import org.bytedeco.pytorch.Tensor;
  * checkpoints and resumes;
  * a finished stage is skipped, so the command can simply be run again after an interruption. All
  * losses go to {@code losses.csv} and {@code losses.png} in the run folder; the model, in diffusers
- * layout (float32), to {@code model/}, with the judge in {@code model/judge/}.
+ * layout (float32), to {@code model/}, with the judge in {@code model/judge/}, and its float16 copy
+ * to {@code model-fp16/}.
  */
 public final class StorybookTraining {
     public static final String MODEL = "model";
+    /**
+     * The float16 copy the project ships: copy its contents to
+     * {@code src/main/resources/dev/inkwell/storybook/model/} to make it the default model.
+     */
+    public static final String SHIPPED = "model-fp16";
     /** The judge's folder inside the model folder. */
     public static final String JUDGE = "judge";
 
@@ -97,7 +102,8 @@ public final class StorybookTraining {
             JudgeTrainer.trainToFolder(judgeFolder, settings.judge(), losses, log)
                     .forEach((a, acc) -> log.printf(Locale.ROOT, "judge held-out %-17s %.4f%n", a.key(), acc));
         }
-        log.printf("model written to %s%n", model);
+        StorybookModel.export(model, out.resolve(SHIPPED));
+        log.printf("model written to %s (float32) and %s (float16, as shipped)%n", model, out.resolve(SHIPPED));
         log.flush();
     }
 
@@ -134,14 +140,14 @@ public final class StorybookTraining {
                         Precision.FLOAT32);
                 AdamW optimizer = new AdamW(unet.parameters(), AdamW.Options.DEFAULT);
                 Ema ema = new Ema(unet.parameters(), settings.emaDecay());
-                Tensor empty = encode(text, tokenizer, new String[] {""})) {
+                Tensor empty = encode(text, tokenizer, List.of(""))) {
             EpsilonTrainer trainer = new EpsilonTrainer(unet, schedule, optimizer, ema, empty,
                     new EpsilonTrainer.Settings(seed, settings.captionDropout(), 1.0));
             TrainingRun.run(new TrainingRun.Plan("unet", seed, settings.steps(), settings.checkpointEvery(),
                     settings.logEvery()), checkpoint, unet.parameters(), optimizer, ema, step -> {
                         SplittableRandom random = TrainingSteps.random(~seed, step);
                         List<CaptionedSample> samples = CaptionedSample.draw(random, settings.batchSize());
-                        String[] captions = samples.stream().map(s -> s.caption().text()).toArray(String[]::new);
+                        List<String> captions = samples.stream().map(s -> s.caption().text()).toList();
                         try (PointerScope scope = new PointerScope()) {
                             Tensor latents;
                             try (NoGradGuard noGrad = new NoGradGuard()) {
@@ -164,10 +170,8 @@ public final class StorybookTraining {
     }
 
     /** The text tower's last layer (after the final LayerNorm) for 77-token rows, without gradients. */
-    private static Tensor encode(ClipTextModel text, ClipTokenizer tokenizer, String[] prompts) {
-        long[][] ids = Arrays.stream(prompts)
-                .map(p -> Arrays.stream(tokenizer.encodeForModel(p)).asLongStream().toArray())
-                .toArray(long[][]::new);
+    private static Tensor encode(ClipTextModel text, ClipTokenizer tokenizer, List<String> prompts) {
+        long[][] ids = tokenizer.encodeForModel(prompts);
         try (NoGradGuard noGrad = new NoGradGuard()) {
             return Torch.scoped(() -> text.encode(ids).lastHiddenState());
         }

@@ -191,6 +191,11 @@ public final class ClipTokenizer {
         return ids;
     }
 
+    /** {@link #encodeForModel(String)} of each text, as the {@code long} rows a text encoder takes. */
+    public long[][] encodeForModel(List<String> texts) {
+        return texts.stream().map(t -> Arrays.stream(encodeForModel(t)).asLongStream().toArray()).toArray(long[][]::new);
+    }
+
     /**
      * Token ids of the text alone, without start or end token and untruncated; for callers that
      * chunk long prompts or locate sub-prompts themselves.

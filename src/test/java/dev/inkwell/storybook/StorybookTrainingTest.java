@@ -56,8 +56,7 @@ class StorybookTrainingTest {
             assertEquals(StorybookConfigs.TEXT_WIDTH, clip.vision().config().projectionDim());
         }
 
-        Path exported = dir.resolve("exported");
-        StorybookModel.export(model, exported);
+        Path exported = dir.resolve(StorybookTraining.SHIPPED);
         assertFalse(Files.exists(exported.resolve("unet-training.safetensors")));
         assertFalse(Files.exists(exported.resolve("judge/checkpoint.safetensors")));
         try (SafeTensors unet = SafeTensors.open(exported.resolve("unet/diffusion_pytorch_model.safetensors"))) {
