@@ -95,7 +95,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private static double warmImageSeconds(StableDiffusion sd, int steps) {
         TextToImage pipeline = new TextToImage(sd);
-        int size = sd.unet().config().sampleSize() * sd.vaeScale();
+        int size = sd.nativeSize();
         GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSize(size, size).withSteps(steps).withGuidance(6.0);
         pipeline.generate(request, ProgressListener.NONE);
         List<Double> times = new ArrayList<>();

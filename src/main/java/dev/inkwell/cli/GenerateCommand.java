@@ -141,7 +141,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
-            int nativeSize = sd.unet().config().sampleSize() * sd.vaeScale();
+            int nativeSize = sd.nativeSize();
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
                     width == null ? nativeSize : width, height == null ? nativeSize : height, steps, guidance,
                     scheduler, firstSeed, clipSkip, noise, image, strength);

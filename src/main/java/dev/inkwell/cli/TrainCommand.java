@@ -51,7 +51,7 @@ final class TrainCommand implements Runnable {
     }
 
     @Command(name = "storybook", mixinStandardHelpOptions = true,
-            description = {"Every model of the default model from scratch: judge, CLIP, VAE, UNet (about two hours on two cores).",
+            description = {"Every model of the default model from scratch: CLIP, VAE, UNet, judge (under two hours on two cores).",
                 "Writes DIR/model/ (diffusers layout, float32), DIR/model-fp16/ (as shipped), DIR/losses.csv and DIR/losses.png;",
                 "run it again to resume."})
     static final class Storybook implements Callable<Integer> {

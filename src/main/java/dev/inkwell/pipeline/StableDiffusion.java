@@ -153,6 +153,11 @@ public final class StableDiffusion implements AutoCloseable {
         return vae.config().downscale();
     }
 
+    /** The image side the model was trained at: the UNet's sample size in pixels. */
+    public int nativeSize() {
+        return unet.config().sampleSize() * vaeScale();
+    }
+
     @Override
     public void close() {
         closeAll(textEncoder, textEncoder2, unet, vae);

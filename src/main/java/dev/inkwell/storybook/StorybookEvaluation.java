@@ -131,7 +131,7 @@ public final class StorybookEvaluation {
     private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative) {
         List<BufferedImage> images = new ArrayList<>();
         TextToImage pipeline = new TextToImage(model);
-        int size = model.unet().config().sampleSize() * model.vaeScale();
+        int size = model.nativeSize();
         for (int start = 0; start < prompts.size(); start += settings.batch()) {
             List<String> texts = prompts.subList(start, Math.min(prompts.size(), start + settings.batch())).stream()
                     .map(p -> p.caption().text()).toList();

@@ -31,7 +31,7 @@ class StorybookModelTest {
         Path folder = StorybookModel.folder();
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder)) {
             assertEquals(ModelFamily.SD1, sd.family());
-            assertEquals(64, sd.unet().config().sampleSize() * sd.vaeScale());
+            assertEquals(64, sd.nativeSize());
             assertEquals(49408, sd.textEncoder().config().vocabSize());
             assertEquals(77, sd.tokenizer().maxLength());
         }
