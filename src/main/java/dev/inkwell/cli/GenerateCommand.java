@@ -141,10 +141,10 @@ final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
-            int nativeSize = sd.nativeSize();
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
-                    width == null ? nativeSize : width, height == null ? nativeSize : height, steps, guidance,
-                    scheduler, firstSeed, clipSkip, noise, image, strength);
+                    width == null ? GenerationRequest.NATIVE_SIZE : width,
+                    height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance,
+                    scheduler, firstSeed, clipSkip, noise, image, strength).withNativeSize(sd.nativeSize());
             GenerationResult result;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax(steps)
                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))

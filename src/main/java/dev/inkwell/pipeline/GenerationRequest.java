@@ -14,6 +14,8 @@ import java.util.List;
  *     AUTOMATIC1111 weighting syntax
  * @param negativePrompts one per image; an entry (or the whole list) {@code null} means none,
  *     which is the empty prompt, or zeros for SDXL models that force them
+ * @param width {@link #NATIVE_SIZE} for the model's native size ({@link StableDiffusion#nativeSize})
+ * @param height likewise
  * @param guidance classifier-free guidance scale; at most 1 runs the positive branch only
  * @param scheduler {@code null} for the model's own scheduler
  * @param seed image i of the batch uses {@code seed + i}
@@ -39,6 +41,8 @@ public record GenerationRequest(
         float[] initNoise,
         BufferedImage initImage,
         double strength) {
+    /** A width or height that stands for the model's native size. */
+    public static final int NATIVE_SIZE = 0;
 
     public GenerationRequest {
         if (prompts == null || prompts.isEmpty() || prompts.stream().anyMatch(java.util.Objects::isNull)) {
@@ -55,8 +59,8 @@ public record GenerationRequest(
         if (steps <= 0) {
             throw new IllegalArgumentException("steps must be positive, not " + steps);
         }
-        if (width <= 0 || height <= 0 || width % 8 != 0 || height % 8 != 0) {
-            throw new IllegalArgumentException("width and height must be positive multiples of 8, not "
+        if (width < 0 || height < 0 || width % 8 != 0 || height % 8 != 0) {
+            throw new IllegalArgumentException("width and height must be multiples of 8 (0: the model's native size), not "
                     + width + "x" + height);
         }
         if (clipSkip < 1) {
@@ -67,9 +71,15 @@ public record GenerationRequest(
         }
     }
 
-    /** Defaults: 512x512, 25 steps, guidance 7.5, the model's scheduler, seed 0, clip skip 1. */
+    /** Defaults: the model's native size, 25 steps, guidance 7.5, the model's scheduler, seed 0, clip skip 1. */
     public static GenerationRequest of(String prompt) {
-        return new GenerationRequest(List.of(prompt), null, 512, 512, 25, 7.5, null, 0, 1, null, null, 1.0);
+        return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, 7.5, null, 0, 1, null, null,
+                1.0);
+    }
+
+    /** This request with a {@link #NATIVE_SIZE} width or height replaced by {@code nativeSize}. */
+    public GenerationRequest withNativeSize(int nativeSize) {
+        return withSize(width == NATIVE_SIZE ? nativeSize : width, height == NATIVE_SIZE ? nativeSize : height);
     }
 
     public int batchSize() {

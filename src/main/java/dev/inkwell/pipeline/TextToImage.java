@@ -38,7 +38,8 @@ public final class TextToImage {
         this.prompts = new PromptEncoder(model);
     }
 
-    public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
+    public GenerationResult generate(GenerationRequest asked, ProgressListener progress) {
+        GenerationRequest request = asked.withNativeSize(model.nativeSize());
         try (NoGradGuard noGrad = new NoGradGuard(); PointerScope requestScope = new PointerScope()) {
             int batch = request.batchSize();
             boolean guided = request.guidance() > 1.0;

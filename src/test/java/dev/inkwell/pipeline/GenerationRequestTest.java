@@ -21,11 +21,24 @@ class GenerationRequestTest {
     }
 
     @Test
+    void theDefaultSizeIsTheModelsNativeSize() {
+        GenerationRequest r = GenerationRequest.of("x");
+        assertEquals(List.of(64, 64), size(r.withNativeSize(64)));
+        assertEquals(List.of(512, 768), size(r.withSize(0, 768).withNativeSize(512)));
+        assertEquals(List.of(640, 256), size(r.withSize(640, 256).withNativeSize(1024)));
+    }
+
+    private static List<Integer> size(GenerationRequest r) {
+        return List.of(r.width(), r.height());
+    }
+
+    @Test
     void badValuesAreRefusedWithTheirReason() {
         GenerationRequest r = GenerationRequest.of("x");
         assertEquals("steps must be positive, not 0",
                 assertThrows(IllegalArgumentException.class, () -> r.withSteps(0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.withSize(100, 64));
+        assertThrows(IllegalArgumentException.class, () -> r.withSize(-8, 64));
         assertThrows(IllegalArgumentException.class, () -> r.withBatch(0));
         assertThrows(IllegalArgumentException.class, () -> r.withNegativePrompts(List.of("a", "b")));
     }
