@@ -62,13 +62,14 @@ final class EvalCommand implements Callable<Integer> {
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
-            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | CLIP zero-shot | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
+            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
                     settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
-            out.println("|---|---|---|---|");
+            out.println("|---|---|---|---|---|");
             for (Attribute a : Attribute.values()) {
                 Tally t = report.generation().get(a);
                 Double zeroShot = report.clipZeroShot().get(a);
-                out.printf(Locale.ROOT, "| %s | %.1f %% | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
+                out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
+                        100 * report.judgeThroughVae().get(a),
                         zeroShot == null ? "" : String.format(Locale.ROOT, "%.1f %%", 100 * zeroShot),
                         t == null ? "not named by captions" : String.format(Locale.ROOT, "%.1f %% of %d", 100 * t.share(), t.total()));
             }
@@ -95,8 +96,7 @@ final class EvalCommand implements Callable<Integer> {
 
     private static double warmImageSeconds(StableDiffusion sd, int steps) {
         TextToImage pipeline = new TextToImage(sd);
-        int size = sd.nativeSize();
-        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSize(size, size).withSteps(steps).withGuidance(6.0);
+        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSteps(steps).withGuidance(6.0);
         pipeline.generate(request, ProgressListener.NONE);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -1,13 +1,14 @@
 package dev.inkwell.cli;
 
-import dev.inkwell.judge.Attribute;
 import dev.inkwell.judge.JudgeTrainer;
 import dev.inkwell.storybook.StorybookTraining;
 import dev.inkwell.train.LossLog;
+import dev.inkwell.tensor.Precision;
 import dev.inkwell.train.VaeTrainer;
+import dev.inkwell.vae.AutoencoderKL;
+import dev.inkwell.weights.ComponentFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,15 +75,24 @@ final class TrainCommand implements Runnable {
         @Option(names = "--steps", description = "Optimizer steps (default: the full run's).")
         Long steps;
 
+        @Option(names = "--vae", paramLabel = "DIR",
+                description = "A VAE folder (diffusers layout): half of each batch is shown as it reconstructs the scenes, "
+                        + "as in the storybook run (default: renderings only).")
+        Path vaeFolder;
+
         @Override
         public Integer call() {
             JudgeTrainer.Settings full = JudgeTrainer.Settings.full(common.seed);
             JudgeTrainer.Settings settings = steps == null ? full : new JudgeTrainer.Settings(common.seed, full.batchSize(),
                     requirePositive(steps), full.learningRate(), Math.min(full.warmupSteps(), steps), full.maxGradNorm(),
-                    full.checkpointEvery(), full.logEvery());
-            PrintWriter log = common.log();
-            Map<Attribute, Double> accuracy = JudgeTrainer.trainToFolder(common.out, settings, common.losses(), log);
-            accuracy.forEach((attribute, value) -> log.printf("%-18s %.3f%n", attribute.key(), value));
+                    full.roundTripShare(), full.checkpointEvery(), full.logEvery());
+            if (vaeFolder == null) {
+                JudgeTrainer.trainToFolder(common.out, settings.rendersOnly(), null, common.losses(), common.log());
+                return 0;
+            }
+            try (AutoencoderKL vae = AutoencoderKL.load(vaeFolder, ComponentFiles.open(vaeFolder), Precision.FLOAT32)) {
+                JudgeTrainer.trainToFolder(common.out, settings, vae, common.losses(), common.log());
+            }
             return 0;
         }
     }

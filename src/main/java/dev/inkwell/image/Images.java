@@ -34,16 +34,28 @@ public final class Images {
 
     /** {@code [1, 3, H, W]} in [-1, 1] to an RGB image, clamping as the pipelines do. */
     public static BufferedImage fromTensor(Tensor image) {
-        long h = image.size(2);
-        long w = image.size(3);
-        float[] v = Torch.toFloats(image);
-        int plane = Math.toIntExact(h * w);
-        BufferedImage out = new BufferedImage((int) w, (int) h, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * (int) w + x;
-                int rgb = (toByte(v[i]) << 16) | (toByte(v[plane + i]) << 8) | toByte(v[2 * plane + i]);
-                out.setRGB(x, y, rgb);
+        if (image.size(0) != 1) {
+            throw new IllegalArgumentException("one image expected, not a batch of " + image.size(0));
+        }
+        return fromBatch(image)[0];
+    }
+
+    /** {@code [B, 3, H, W]} in [-1, 1] to RGB images, clamping as the pipelines do. */
+    public static BufferedImage[] fromBatch(Tensor images) {
+        int h = Math.toIntExact(images.size(2));
+        int w = Math.toIntExact(images.size(3));
+        float[] v = Torch.toFloats(images);
+        int plane = h * w;
+        BufferedImage[] out = new BufferedImage[Math.toIntExact(images.size(0))];
+        for (int b = 0; b < out.length; b++) {
+            out[b] = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            int base = b * 3 * plane;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    int i = base + y * w + x;
+                    int rgb = (toByte(v[i]) << 16) | (toByte(v[plane + i]) << 8) | toByte(v[2 * plane + i]);
+                    out[b].setRGB(x, y, rgb);
+                }
             }
         }
         return out;

@@ -6,6 +6,7 @@ import dev.inkwell.train.AdamW;
 import dev.inkwell.train.LossLog;
 import dev.inkwell.train.TrainingRun;
 import dev.inkwell.train.TrainingSteps;
+import dev.inkwell.vae.AutoencoderKL;
 import dev.inkwell.world.Renderer;
 import dev.inkwell.world.Sample;
 import dev.inkwell.world.Scene;
@@ -21,43 +22,78 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorVector;
+import org.bytedeco.pytorch.global.torch;
 
 /**
  * Trains a {@link Judge} on scenes sampled and rendered on the fly, so it never sees the same
  * picture twice and needs no data set on disk. The loss is the cross-entropy summed over all
  * heads; the learning rate warms up linearly, then decays on a cosine to zero. Step {@code n}'s
  * scenes and render seeds derive from (seed, n) alone, so a resumed run continues bit for bit.
+ *
+ * <p>The judge scores generated images, and every generated image comes out of a VAE decoder,
+ * softer than a rendering. Given a VAE, a share of each batch is shown as that VAE reconstructs it
+ * (labels unchanged), so the judge learns to read the decoder's pictures as well as crisp ones.
  */
 public final class JudgeTrainer implements AutoCloseable {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
+    /** The full run's optimizer steps. */
+    static final long STEPS = 2500;
     /** Held-out scenes come from this offset of the training seed, a stream training never draws from. */
     private static final long EVALUATION_SEED_OFFSET = 0x5EED_0E7A1L;
 
     /**
      * @param steps total optimizer steps; the cosine reaches zero at the last
+     * @param roundTripShare the share of each batch shown through the VAE (0 without one)
      * @param checkpointEvery steps between checkpoints in {@link #trainToFolder}
      * @param logEvery steps between progress lines
      */
     public record Settings(long seed, int batchSize, long steps, double learningRate, long warmupSteps,
-            double maxGradNorm, long checkpointEvery, long logEvery) {
+            double maxGradNorm, double roundTripShare, long checkpointEvery, long logEvery) {
 
-        /** The full run: about 15 minutes on two CPU cores. */
+        public Settings {
+            if (!(roundTripShare >= 0 && roundTripShare <= 1)) {
+                throw new IllegalArgumentException("the round-trip share must be in [0, 1], not " + roundTripShare);
+            }
+        }
+
+        /** The full run of the storybook model, half of each batch through its VAE: about 25 minutes on two CPU cores. */
         public static Settings full(long seed) {
-            return new Settings(seed, 64, 2000, 2e-3, 100, 1.0, 100, 20);
+            return new Settings(seed, 64, STEPS, 2e-3, 100, 1.0, 0.5, 100, 20);
+        }
+
+        /** These settings with renderings only, for a judge trained without a VAE. */
+        public Settings rendersOnly() {
+            return new Settings(seed, batchSize, steps, learningRate, warmupSteps, maxGradNorm, 0, checkpointEvery, logEvery);
+        }
+
+        int roundTrips() {
+            return (int) Math.round(roundTripShare * batchSize);
         }
     }
 
     private final Judge judge;
     private final Settings settings;
+    private final AutoencoderKL vae;
     private final AdamW optimizer;
     private final Renderer renderer = new Renderer();
 
-    /** Takes over training {@code judge} (which the caller still owns and closes). */
-    public JudgeTrainer(Judge judge, Settings settings) {
+    /**
+     * Takes over training {@code judge} (which the caller still owns and closes).
+     *
+     * @param vae the VAE whose reconstructions a share of each batch is shown as; null when the
+     *     settings' round-trip share is 0
+     */
+    public JudgeTrainer(Judge judge, Settings settings, AutoencoderKL vae) {
+        if (settings.roundTrips() > 0 && vae == null) {
+            throw new IllegalArgumentException("a round-trip share of " + settings.roundTripShare() + " needs a VAE");
+        }
         this.judge = judge;
         this.settings = settings;
+        this.vae = vae;
         this.optimizer = new AdamW(judge.parameters(), AdamW.Options.DEFAULT);
     }
 
@@ -78,7 +114,15 @@ public final class JudgeTrainer implements AutoCloseable {
             images.add(renderer.render(scene, random.nextLong()));
         }
         try (PointerScope scope = new PointerScope()) {
-            Map<Attribute, Tensor> logits = judge.forward(Images.toTensor(images.toArray(BufferedImage[]::new)));
+            Tensor batch = Images.toTensor(images.toArray(BufferedImage[]::new));
+            int through = settings.roundTrips();
+            if (through > 0) {
+                try (NoGradGuard noGrad = new NoGradGuard()) {
+                    batch = torch.cat(new TensorVector(vae.reconstruct(batch.narrow(0, 0, through)),
+                            batch.narrow(0, through, batch.size(0) - through)));
+                }
+            }
+            Map<Attribute, Tensor> logits = judge.forward(batch);
             Tensor loss = null;
             for (Attribute a : Attribute.values()) {
                 long[] labels = scenes.stream().mapToLong(s -> a.of(s).ordinal()).toArray();
@@ -103,17 +147,26 @@ public final class JudgeTrainer implements AutoCloseable {
      * counting for each attribute only the scenes that show it ({@link Attribute#visible}).
      */
     public Map<Attribute, Double> evaluate(int n, long seed) {
-        return evaluate(judge, n, seed);
+        return evaluate(judge, n, seed, null);
     }
 
-    /** As {@link #evaluate(int, long)}, for any judge. */
-    public static Map<Attribute, Double> evaluate(Judge judge, int n, long seed) {
+    /**
+     * As {@link #evaluate(int, long)}, for any judge, on the renderings themselves ({@code vae} null)
+     * or on what {@code vae} reconstructs of them.
+     */
+    public static Map<Attribute, Double> evaluate(Judge judge, int n, long seed, AutoencoderKL vae) {
         List<Sample> samples = Sample.draw(seed, n);
         Map<Attribute, Integer> correct = new EnumMap<>(Attribute.class);
         Map<Attribute, Integer> shown = new EnumMap<>(Attribute.class);
         for (int done = 0; done < n; done += 64) {
             List<Sample> part = samples.subList(done, Math.min(n, done + 64));
-            JudgeOutput out = judge.predict(Sample.images(part));
+            BufferedImage[] images = Sample.images(part);
+            if (vae != null) {
+                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                    images = Images.fromBatch(vae.reconstruct(Images.toTensor(images)));
+                }
+            }
+            JudgeOutput out = judge.predict(images);
             for (int i = 0; i < part.size(); i++) {
                 Scene scene = part.get(i).scene();
                 for (Attribute a : Attribute.values()) {
@@ -132,12 +185,16 @@ public final class JudgeTrainer implements AutoCloseable {
     /**
      * The full run for the CLI: trains a standard judge into {@code out}, checkpointing to
      * {@code out/checkpoint.safetensors} (and resuming from it when present), then writes
-     * {@code out/config.json} and {@code out/model.safetensors} and logs held-out accuracies.
+     * {@code out/config.json} and {@code out/model.safetensors} and logs held-out accuracies on
+     * renderings.
+     *
+     * @param vae as for {@link #JudgeTrainer}
      */
-    public static Map<Attribute, Double> trainToFolder(Path out, Settings settings, LossLog losses, PrintWriter log) {
+    public static Map<Attribute, Double> trainToFolder(Path out, Settings settings, AutoencoderKL vae, LossLog losses,
+            PrintWriter log) {
         Path checkpoint = out.resolve(CHECKPOINT_FILE);
         try (Judge judge = Judge.random(JudgeConfig.standard(), settings.seed());
-                JudgeTrainer trainer = new JudgeTrainer(judge, settings)) {
+                JudgeTrainer trainer = new JudgeTrainer(judge, settings, vae)) {
             TrainingRun.run(new TrainingRun.Plan("judge", settings.seed(), settings.steps(), settings.checkpointEvery(),
                     settings.logEvery()), checkpoint, judge.parameters(), trainer.optimizer, null,
                     step -> Map.of("loss", trainer.step(step)), losses, log);

@@ -62,8 +62,14 @@ public final class StorybookEvaluation {
     /** The negative-prompt baseline: the same prompts and seeds without a negative prompt. */
     public record Baseline(Map<Colour, Tally> judgedColour, Tally subject, Tally setting) {}
 
-    /** @param clipZeroShot the CLIP's zero-shot accuracy on rendered scenes ({@link ClipZeroShot}) */
-    public record Report(Map<Attribute, Double> judgeAccuracy, Map<Attribute, Double> clipZeroShot,
+    /**
+     * @param judgeAccuracy the judge's accuracy on rendered scenes
+     * @param judgeThroughVae on the same scenes as the model's VAE reconstructs them, the upper bound
+     *     of what generations can score
+     * @param clipZeroShot the CLIP's zero-shot accuracy on rendered scenes ({@link ClipZeroShot})
+     */
+    public record Report(Map<Attribute, Double> judgeAccuracy, Map<Attribute, Double> judgeThroughVae,
+            Map<Attribute, Double> clipZeroShot,
             Map<Attribute, Tally> generation, Baseline baseline, List<NegativeResult> negatives) {}
 
     private final StableDiffusion model;
@@ -79,7 +85,9 @@ public final class StorybookEvaluation {
     }
 
     public Report run() {
-        Map<Attribute, Double> judgeAccuracy = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed());
+        Map<Attribute, Double> judgeAccuracy = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed(), null);
+        Map<Attribute, Double> judgeThroughVae = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed(),
+                model.vae());
         Map<Attribute, Double> clipZeroShot = ClipZeroShot.accuracy(clip, model.tokenizer(), settings.judgeScenes(),
                 settings.seed());
         List<Prompted> prompts = prompts(settings.prompts(), false);
@@ -106,7 +114,7 @@ public final class StorybookEvaluation {
             negatives.add(new NegativeResult(c, baselineColours.get(c), colourShare(with, c),
                     accuracy(colourless, with, Attribute.SUBJECT), accuracy(colourless, with, Attribute.SETTING)));
         }
-        return new Report(judgeAccuracy, clipZeroShot, generation, baseline, negatives);
+        return new Report(judgeAccuracy, judgeThroughVae, clipZeroShot, generation, baseline, negatives);
     }
 
     /** A sampled scene and the caption that prompts for it. */
@@ -131,11 +139,10 @@ public final class StorybookEvaluation {
     private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative) {
         List<BufferedImage> images = new ArrayList<>();
         TextToImage pipeline = new TextToImage(model);
-        int size = model.nativeSize();
         for (int start = 0; start < prompts.size(); start += settings.batch()) {
             List<String> texts = prompts.subList(start, Math.min(prompts.size(), start + settings.batch())).stream()
                     .map(p -> p.caption().text()).toList();
-            GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts).withSize(size, size)
+            GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts)
                     .withSteps(settings.steps()).withGuidance(settings.guidance()).withSeed(settings.seed() + start);
             if (negative != null) {
                 request = request.withNegativePrompt(negative);

@@ -10,6 +10,7 @@ import dev.inkwell.tensor.Torch;
 import java.nio.file.Path;
 import java.util.Map;
 import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 
@@ -60,8 +61,8 @@ public final class AutoencoderKL implements AutoCloseable {
             probe.accept("quant_conv", moments);
         }
         TensorVector halves = moments.chunk(2, 1);
-        Tensor logvar = halves.get(1).clamp(new org.bytedeco.pytorch.ScalarOptional(new Scalar(-30.0)),
-                new org.bytedeco.pytorch.ScalarOptional(new Scalar(20.0)));
+        Tensor logvar = halves.get(1).clamp(new ScalarOptional(new Scalar(-30.0)),
+                new ScalarOptional(new Scalar(20.0)));
         return new LatentDistribution(halves.get(0), logvar);
     }
 
@@ -87,6 +88,15 @@ public final class AutoencoderKL implements AutoCloseable {
     /** Decodes pipeline latents to an image in [-1, 1] (not clamped). */
     public Tensor toImage(Tensor latents) {
         return decode(latents.div(new Scalar(config.scalingFactor())).add(new Scalar(config.shiftFactor())));
+    }
+
+    /**
+     * What the model makes of {@code images} ({@code [B, 3, H, W]} in [-1, 1]): the decoded posterior
+     * mean, clamped to [-1, 1]; the look every generated image has.
+     */
+    public Tensor reconstruct(Tensor images) {
+        return decode(encode(images).mean()).clamp(new ScalarOptional(new Scalar(-1.0)),
+                new ScalarOptional(new Scalar(1.0)));
     }
 
     /** The parameters by checkpoint key (see {@link Weights#parameters}), for training and saving. */

@@ -32,6 +32,20 @@ class ImagesTest {
     }
 
     @Test
+    void aBatchConvertsImageByImage() {
+        BufferedImage red = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        BufferedImage blue = new BufferedImage(2, 2, BufferedImage.TYPE_INT_RGB);
+        red.setRGB(1, 0, 0xFF0000);
+        blue.setRGB(0, 1, 0x0000FF);
+        BufferedImage[] back = Images.fromBatch(Images.toTensor(red, blue));
+        assertEquals(2, back.length);
+        assertEquals(0xFF0000, back[0].getRGB(1, 0) & 0xFFFFFF);
+        assertEquals(0, back[0].getRGB(0, 1) & 0xFFFFFF);
+        assertEquals(0x0000FF, back[1].getRGB(0, 1) & 0xFFFFFF);
+        assertThrows(IllegalArgumentException.class, () -> Images.fromTensor(Images.toTensor(red, blue)));
+    }
+
+    @Test
     void pngKeepsAutomatic1111ParametersAndNeverOverwritesByDefault(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("out.png");
         String info = "a café, (red:1.2) fox\nNegative prompt: blurry\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, Size: 8x8, Model: m";

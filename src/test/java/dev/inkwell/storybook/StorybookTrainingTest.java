@@ -27,9 +27,9 @@ class StorybookTrainingTest {
     private static StorybookTraining.Settings tiny(long seed) {
         VaeTrainer.Settings vae = VaeTrainer.Settings.defaults(seed, 2);
         return new StorybookTraining.Settings(seed,
-                new JudgeTrainer.Settings(seed, 4, 2, 1e-3, 1, 1.0, 1, 1),
+                new JudgeTrainer.Settings(seed, 4, 2, 1e-3, 1, 1.0, 0.5, 1, 1),
                 new ClipTrainer.Settings(seed, 2, 8, 1e-3, 1, 1.0, 1, 1),
-                new VaeTrainer.Settings(vae.config(), seed, 2, 2, 1e-3, 1, 1e-6, 1.0, 0.99, 1, 1),
+                new VaeTrainer.Settings(vae.config(), seed, 2, 2, 1e-3, 1, 1e-6, 1.0, 1.0, 0.99, 1, 1),
                 new StorybookTraining.UNetSettings(2, 2, 1e-3, 1, 0.1, 0.99, 1, 1));
     }
 
@@ -65,6 +65,8 @@ class StorybookTrainingTest {
         try (StableDiffusion sd = StableDiffusion.load(exported, Precision.FLOAT32)) {
             assertEquals(16, sd.unet().config().sampleSize());
         }
-        assertTrue(Files.readString(exported.resolve("files.txt")).contains("  unet/diffusion_pytorch_model.safetensors"));
+        String manifest = Files.readString(exported.resolve("files.txt"));
+        assertTrue(manifest.contains("  unet/diffusion_pytorch_model.safetensors"), manifest);
+        assertTrue(manifest.contains("  tokenizer/LICENSE"), "the vocabulary's licence travels with it:\n" + manifest);
     }
 }

@@ -28,7 +28,7 @@ class VaeTrainerTest {
     private static final Tensor HELD_OUT = VaeTrainer.scenes(-7, 8);
 
     private static VaeTrainer.Settings settings(int steps) {
-        return new VaeTrainer.Settings(SMALL, 42, steps, 2, 1.5e-3, 5, 1e-6, 1.0, 0.99, 2, 1);
+        return new VaeTrainer.Settings(SMALL, 42, steps, 2, 1.5e-3, 5, 1e-6, 1.0, 1.0, 0.99, 2, 1);
     }
 
     /** A fresh model with optimizer and EMA, trained by {@link VaeTrainer}. */
