@@ -40,8 +40,6 @@ import org.bytedeco.pytorch.global.torch;
  */
 public final class JudgeTrainer implements AutoCloseable {
     public static final String CHECKPOINT_FILE = "checkpoint.safetensors";
-    /** The full run's optimizer steps. */
-    static final long STEPS = 2500;
     /** Held-out scenes come from this offset of the training seed, a stream training never draws from. */
     private static final long EVALUATION_SEED_OFFSET = 0x5EED_0E7A1L;
 
@@ -62,7 +60,7 @@ public final class JudgeTrainer implements AutoCloseable {
 
         /** The full run of the storybook model, half of each batch through its VAE: about 25 minutes on two CPU cores. */
         public static Settings full(long seed) {
-            return new Settings(seed, 64, STEPS, 2e-3, 100, 1.0, 0.5, 100, 20);
+            return new Settings(seed, 64, 2500, 2e-3, 100, 1.0, 0.5, 100, 20);
         }
 
         /** These settings with renderings only, for a judge trained without a VAE. */

@@ -28,11 +28,9 @@ import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.weights.RandomSource;
 import dev.inkwell.world.CaptionedSample;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -58,8 +56,6 @@ public final class StorybookTraining {
      * {@code src/main/resources/dev/inkwell/storybook/model/} to make it the default model.
      */
     public static final String SHIPPED = "model-fp16";
-    /** The licence of CLIP's BPE vocabulary, shipped beside every copy of it. */
-    private static final String VOCABULARY_LICENCE = "/dev/inkwell/tokenizer/LICENSE";
     /** The judge's folder inside the model folder. */
     public static final String JUDGE = "judge";
 
@@ -131,12 +127,7 @@ public final class StorybookTraining {
      */
     static void writePipelineFiles(Path model) throws IOException {
         tokenizer().save(model.resolve("tokenizer"));
-        try (InputStream licence = ClipTokenizer.class.getResourceAsStream(VOCABULARY_LICENCE)) {
-            if (licence == null) {
-                throw new IllegalStateException("missing classpath resource " + VOCABULARY_LICENCE);
-            }
-            Files.copy(licence, model.resolve("tokenizer/LICENSE"), StandardCopyOption.REPLACE_EXISTING);
-        }
+        ClipTokenizer.saveOpenAiLicence(model.resolve("tokenizer"));
         Files.createDirectories(model.resolve("scheduler"));
         Files.writeString(model.resolve("scheduler/scheduler_config.json"), Config.toJson(StorybookConfigs.schedulerFields()));
         Files.writeString(model.resolve("model_index.json"), Config.toJson(StorybookConfigs.modelIndex()));

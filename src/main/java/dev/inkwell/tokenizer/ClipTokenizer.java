@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -40,6 +42,8 @@ import java.util.regex.Pattern;
 public final class ClipTokenizer {
 
     private static final String OPENAI_VOCABULARY = "bpe_simple_vocab_16e6.txt.gz";
+    /** OpenAI's licence of that vocabulary, which travels with every copy of it. */
+    private static final String OPENAI_VOCABULARY_LICENCE = "LICENSE";
 
     /**
      * CLIP's pre-tokenisation regex. Python's {@code regex} module, case-insensitive, lets no branch
@@ -152,6 +156,17 @@ public final class ClipTokenizer {
             return this;
         }
         return new ClipTokenizer(vocab, bpe, config, normalization, "tokenizer");
+    }
+
+    /** Writes the licence of {@link #openAiDefault}'s vocabulary to {@code dir/LICENSE}, beside a saved copy of it. */
+    public static void saveOpenAiLicence(Path dir) throws IOException {
+        try (InputStream in = ClipTokenizer.class.getResourceAsStream(OPENAI_VOCABULARY_LICENCE)) {
+            if (in == null) {
+                throw new IllegalStateException("missing classpath resource " + OPENAI_VOCABULARY_LICENCE);
+            }
+            Files.createDirectories(dir);
+            Files.copy(in, dir.resolve("LICENSE"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**
