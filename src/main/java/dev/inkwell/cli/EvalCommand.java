@@ -62,15 +62,17 @@ final class EvalCommand implements Callable<Integer> {
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
-            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
+            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | text encoder: word cosine | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
                     settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
-            out.println("|---|---|---|---|---|");
+            out.println("|---|---|---|---|---|---|");
             for (Attribute a : Attribute.values()) {
                 Tally t = report.generation().get(a);
                 Double zeroShot = report.clipZeroShot().get(a);
-                out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
+                Double cosine = report.wordCosine().get(a);
+                out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %s | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
                         100 * report.judgeThroughVae().get(a),
                         zeroShot == null ? "" : String.format(Locale.ROOT, "%.1f %%", 100 * zeroShot),
+                        cosine == null ? "" : String.format(Locale.ROOT, "%.2f", cosine),
                         t == null ? "not named by captions" : String.format(Locale.ROOT, "%.1f %% of %d", 100 * t.share(), t.total()));
             }
             out.printf(Locale.ROOT, "%n| negative prompt (%d prompts naming no colour) | judged that colour without | with | subject without / with | setting without / with |%n",

@@ -6,6 +6,7 @@ import dev.inkwell.nn.Weights;
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.text.ClipTextConfig;
 import dev.inkwell.text.ClipTextModel;
+import dev.inkwell.text.TextEncoderOutput;
 import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.weights.RandomSource;
 import dev.inkwell.weights.SafeTensorsSource;
@@ -88,7 +89,12 @@ public final class Clip implements AutoCloseable {
 
     /** Unit-length text embeddings {@code [B, projection_dim]} of token id rows of one length. */
     public Tensor textEmbeds(long[][] ids) {
-        return normalise(text.encode(ids).textEmbeds());
+        return textEmbeds(text.encode(ids));
+    }
+
+    /** As {@link #textEmbeds(long[][])}, from the text tower's output. */
+    public Tensor textEmbeds(TextEncoderOutput encoded) {
+        return normalise(encoded.textEmbeds());
     }
 
     /** Unit-length image embeddings {@code [B, projection_dim]} of images in [-1, 1]. */

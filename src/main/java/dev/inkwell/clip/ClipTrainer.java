@@ -5,7 +5,12 @@ import dev.inkwell.tensor.Torch;
 import dev.inkwell.tokenizer.ClipTokenizer;
 import dev.inkwell.train.AdamW;
 import dev.inkwell.train.TrainingSteps;
+import dev.inkwell.text.TextEncoderOutput;
+import dev.inkwell.train.LossLog;
+import dev.inkwell.train.TrainingRun;
 import dev.inkwell.world.CaptionedSample;
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,29 +25,39 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * Contrastive training of a {@link Clip} on storybook scenes and their captions, drawn afresh every
  * step: the symmetric cross-entropy of the image-to-text and text-to-image logits of a batch, where
- * each image's own caption is the right answer (CLIP's objective). Token rows are cut to the batch's
- * longest caption: attention is causal and the pooled state is the end token's, so the positions
- * after it change nothing. Step {@code n}'s randomness derives from (seed, n) alone.
+ * each image's own caption is the right answer (CLIP's objective), plus, weighted by
+ * {@link Settings#captionHeadWeight}, the {@link CaptionHeads} loss that keeps the attributes each
+ * caption names readable in the text tower (0 gives CLIP's objective alone). Token rows are cut to
+ * the batch's longest caption: attention is causal and the pooled state is the end token's, so the
+ * positions after it change nothing. Step {@code n}'s randomness derives from (seed, n) alone.
  */
-public final class ClipTrainer {
+public final class ClipTrainer implements AutoCloseable {
 
     public record Settings(long seed, long steps, int batchSize, double learningRate, long warmupSteps,
-            double maxGradNorm, long checkpointEvery, long logEvery) {}
+            double maxGradNorm, double captionHeadWeight, long checkpointEvery, long logEvery) {}
 
-    /** The loss before the update and the share of images whose own caption scored highest. */
-    public record StepResult(double loss, double accuracy) {}
+    /**
+     * The contrastive loss before the update, the share of images whose own caption scored highest,
+     * and the caption heads' loss.
+     */
+    public record StepResult(double loss, double accuracy, double captionLoss) {}
 
     private final Clip clip;
+    private final CaptionHeads heads;
     private final ClipTokenizer tokenizer;
+    private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final AdamW optimizer;
     private final Settings settings;
 
-    /** @param optimizer over {@code clip.parameters()} */
-    public ClipTrainer(Clip clip, ClipTokenizer tokenizer, AdamW optimizer, Settings settings) {
+    /** Trains {@code clip} and fresh {@link CaptionHeads} (seeded from the settings) with AdamW. */
+    public ClipTrainer(Clip clip, ClipTokenizer tokenizer, Settings settings) {
         this.clip = clip;
+        this.heads = new CaptionHeads(clip.text().config().hiddenSize(), settings.seed());
         this.tokenizer = tokenizer;
-        this.optimizer = optimizer;
         this.settings = settings;
+        parameters.putAll(clip.parameters());
+        parameters.putAll(heads.parameters());
+        this.optimizer = new AdamW(parameters, AdamW.Options.DEFAULT);
     }
 
     public StepResult step(long step) {
@@ -54,14 +69,19 @@ public final class ClipTrainer {
         long[] labels = new long[batch];
         Arrays.setAll(labels, i -> i);
         try (PointerScope scope = new PointerScope()) {
-            Tensor logits = clip.logits(clip.imageEmbeds(Images.toTensor(CaptionedSample.images(samples))), clip.textEmbeds(ids));
+            TextEncoderOutput text = clip.text().encode(ids);
+            Tensor logits = clip.logits(clip.imageEmbeds(Images.toTensor(CaptionedSample.images(samples))),
+                    clip.textEmbeds(text));
             Tensor target = Torch.longs(labels, batch, 1);
-            Tensor loss = crossEntropy(logits, target).add(crossEntropy(logits.t(), target)).mul(new Scalar(0.5));
+            Tensor contrastive = crossEntropy(logits, target).add(crossEntropy(logits.t(), target)).mul(new Scalar(0.5));
+            Tensor captionLoss = heads.loss(text.pooled(), samples);
             double accuracy = logits.argmax(new LongOptional(1), false)
                     .eq(target.squeeze(1)).to(ScalarType.Float).mean().item_double();
-            double value = loss.item_double();
+            double value = contrastive.item_double();
+            double captionValue = captionLoss.item_double();
+            Tensor loss = contrastive.add(captionLoss.mul(new Scalar(settings.captionHeadWeight())));
             TrainingSteps.update(loss, optimizer, null, settings.maxGradNorm(), learningRate(step));
-            return new StepResult(value, accuracy);
+            return new StepResult(value, accuracy, captionValue);
         }
     }
 
@@ -69,14 +89,29 @@ public final class ClipTrainer {
         return TrainingSteps.cosineLearningRate(step, settings.learningRate(), settings.warmupSteps(), settings.steps());
     }
 
-    /** The losses {@link dev.inkwell.train.TrainingRun} logs for a step. */
-    public static Map<String, Double> losses(StepResult result) {
+    /**
+     * The whole run: {@link Settings#steps} steps under {@link TrainingRun} as stage {@code "clip"},
+     * checkpointing the CLIP, the heads and the optimizer to {@code checkpoint} (and resuming from it).
+     */
+    public void run(Path checkpoint, LossLog losses, PrintWriter log) {
+        TrainingRun.run(new TrainingRun.Plan("clip", settings.seed(), settings.steps(), settings.checkpointEvery(),
+                settings.logEvery()), checkpoint, parameters, optimizer, null, step -> losses(step(step)), losses, log);
+    }
+
+    /** The losses {@link TrainingRun} logs for a step. */
+    private static Map<String, Double> losses(StepResult result) {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("loss", result.loss());
         out.put("accuracy", result.accuracy());
+        out.put("caption heads", result.captionLoss());
         return out;
     }
 
+    @Override
+    public void close() {
+        optimizer.close();
+        heads.close();
+    }
     private static Tensor crossEntropy(Tensor logits, Tensor target) {
         return logits.log_softmax(1).gather(1, target).mean().neg();
     }

@@ -128,10 +128,7 @@ public final class JudgeTrainer implements AutoCloseable {
                 for (int i = 0; i < shown.length; i++) {
                     shown[i] = a.visible(scenes.get(i)) ? 1 : 0;
                 }
-                Tensor target = Torch.longs(labels, labels.length, 1);
-                Tensor weight = Torch.floats(shown, shown.length, 1);
-                Tensor head = logits.get(a).log_softmax(1).gather(1, target).mul(weight).sum()
-                        .div(weight.sum().clamp_min(new Scalar(1.0))).neg();
+                Tensor head = TrainingSteps.maskedCrossEntropy(logits.get(a), labels, shown);
                 loss = loss == null ? head : loss.add(head);
             }
             double value = loss.item_double();

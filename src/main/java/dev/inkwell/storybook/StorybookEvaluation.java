@@ -67,9 +67,10 @@ public final class StorybookEvaluation {
      * @param judgeThroughVae on the same scenes as the model's VAE reconstructs them, the upper bound
      *     of what generations can score
      * @param clipZeroShot the CLIP's zero-shot accuracy on rendered scenes ({@link ClipZeroShot})
+     * @param wordCosine how alike the text encoder makes the words of an attribute ({@link WordSeparation})
      */
     public record Report(Map<Attribute, Double> judgeAccuracy, Map<Attribute, Double> judgeThroughVae,
-            Map<Attribute, Double> clipZeroShot,
+            Map<Attribute, Double> clipZeroShot, Map<Attribute, Double> wordCosine,
             Map<Attribute, Tally> generation, Baseline baseline, List<NegativeResult> negatives) {}
 
     private final StableDiffusion model;
@@ -90,6 +91,7 @@ public final class StorybookEvaluation {
                 model.vae());
         Map<Attribute, Double> clipZeroShot = ClipZeroShot.accuracy(clip, model.tokenizer(), settings.judgeScenes(),
                 settings.seed());
+        Map<Attribute, Double> wordCosine = WordSeparation.measure(model.textEncoder(), model.tokenizer());
         List<Prompted> prompts = prompts(settings.prompts(), false);
         Map<Attribute, Tally> generation = new EnumMap<>(Attribute.class);
         JudgeOutput judged = generateAndJudge(prompts, null);
@@ -114,7 +116,7 @@ public final class StorybookEvaluation {
             negatives.add(new NegativeResult(c, baselineColours.get(c), colourShare(with, c),
                     accuracy(colourless, with, Attribute.SUBJECT), accuracy(colourless, with, Attribute.SETTING)));
         }
-        return new Report(judgeAccuracy, judgeThroughVae, clipZeroShot, generation, baseline, negatives);
+        return new Report(judgeAccuracy, judgeThroughVae, clipZeroShot, wordCosine, generation, baseline, negatives);
     }
 
     /** A sampled scene and the caption that prompts for it. */

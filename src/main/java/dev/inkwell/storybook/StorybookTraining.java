@@ -71,7 +71,7 @@ public final class StorybookTraining {
          * judge 20.5), inside the two-hour budget.
          */
         public static Settings full(long seed) {
-            return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 100, 20),
+            return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 1.0, 100, 20),
                     VaeTrainer.Settings.defaults(seed, 3600), new UNetSettings(5600, 32, 8e-4, 100, 0.1, 0.999, 100, 20));
         }
     }
@@ -112,11 +112,8 @@ public final class StorybookTraining {
     public static void trainClip(Path model, ClipTrainer.Settings settings, LossLog losses, PrintWriter log) throws IOException {
         Path checkpoint = model.resolve("clip-training.safetensors");
         try (Clip clip = Clip.fresh(StorybookConfigs.text(), StorybookConfigs.vision(), settings.seed());
-                AdamW optimizer = new AdamW(clip.parameters(), AdamW.Options.DEFAULT)) {
-            ClipTrainer trainer = new ClipTrainer(clip, tokenizer(), optimizer, settings);
-            TrainingRun.run(new TrainingRun.Plan("clip", settings.seed(), settings.steps(), settings.checkpointEvery(),
-                    settings.logEvery()), checkpoint, clip.parameters(), optimizer, null,
-                    step -> ClipTrainer.losses(trainer.step(step)), losses, log);
+                ClipTrainer trainer = new ClipTrainer(clip, tokenizer(), settings)) {
+            trainer.run(checkpoint, losses, log);
             clip.save(model);
         }
     }

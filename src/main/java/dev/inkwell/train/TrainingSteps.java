@@ -1,9 +1,14 @@
 package dev.inkwell.train;
 
+import dev.inkwell.tensor.Torch;
 import java.util.SplittableRandom;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
-/** What every trainer's step shares: per-step randomness and the backward-clip-update-average sequence. */
+/**
+ * What every trainer's step shares: per-step randomness, the backward-clip-update-average sequence
+ * and the cross-entropy of classifier heads.
+ */
 public final class TrainingSteps {
     private TrainingSteps() {}
 
@@ -34,5 +39,16 @@ public final class TrainingSteps {
         }
         double progress = (double) (step - warmup) / Math.max(1, total - warmup);
         return peak * 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+    }
+
+    /**
+     * Cross-entropy of {@code logits [B, classes]} against {@code labels}, averaged over the rows
+     * with weight 1 (rows weighted 0 do not count; none at all gives 0).
+     */
+    public static Tensor maskedCrossEntropy(Tensor logits, long[] labels, float[] weights) {
+        Tensor target = Torch.longs(labels, labels.length, 1);
+        Tensor weight = Torch.floats(weights, weights.length, 1);
+        return logits.log_softmax(1).gather(1, target).mul(weight).sum()
+                .div(weight.sum().clamp_min(new Scalar(1.0))).neg();
     }
 }

@@ -8,12 +8,12 @@ import dev.inkwell.storybook.StorybookConfigs;
 import dev.inkwell.storybook.StorybookTraining;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.text.ClipTextConfig;
-import dev.inkwell.train.AdamW;
 import dev.inkwell.world.Sample;
 import dev.inkwell.image.Images;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.junit.jupiter.api.Test;
@@ -25,19 +25,29 @@ class ClipTrainerTest {
     private static final ClipVisionConfig VISION = new ClipVisionConfig(64, 128, 2, 2, 64, 8, "quick_gelu", 1e-5, 64);
 
     @Test
-    void contrastiveLossFallsFromChanceOnStorybookBatches() {
-        List<Double> losses = new ArrayList<>();
-        try (Clip clip = Clip.fresh(TEXT, VISION, 3); AdamW optimizer = new AdamW(clip.parameters(), AdamW.Options.DEFAULT)) {
-            ClipTrainer trainer = new ClipTrainer(clip, StorybookTraining.tokenizer(), optimizer,
-                    new ClipTrainer.Settings(3, 40, 32, 2e-3, 5, 1.0, 100, 10));
+    void contrastiveAndCaptionHeadLossesFallFromChanceOnStorybookBatches() {
+        List<ClipTrainer.StepResult> results = new ArrayList<>();
+        try (Clip clip = Clip.fresh(TEXT, VISION, 3);
+                ClipTrainer trainer = new ClipTrainer(clip, StorybookTraining.tokenizer(),
+                        new ClipTrainer.Settings(3, 40, 32, 2e-3, 5, 1.0, 1.0, 100, 10))) {
             for (long step = 0; step < 40; step++) {
-                losses.add(trainer.step(step).loss());
+                results.add(trainer.step(step));
             }
         }
-        double first = losses.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double last = losses.subList(35, 40).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        assertEquals(Math.log(32), first, 0.3, "an untrained CLIP is at chance: " + losses);
+        double first = mean(results.subList(0, 5), ClipTrainer.StepResult::loss);
+        double last = mean(results.subList(35, 40), ClipTrainer.StepResult::loss);
+        assertEquals(Math.log(32), first, 0.3, "an untrained CLIP is at chance: " + results);
         assertTrue(last < first - 0.5, "loss " + first + " -> " + last);
+        double firstHeads = mean(results.subList(0, 5), ClipTrainer.StepResult::captionLoss);
+        double lastHeads = mean(results.subList(35, 40), ClipTrainer.StepResult::captionLoss);
+        // Guessing by class frequency scores at most, for the six heads, the mean of ln(classes) over 8 subjects, 11 colours, 4 accessories,
+        // 8 settings, 3 poses and 2 sizes.
+        double chance = (Math.log(8) + Math.log(11) + Math.log(4) + Math.log(8) + Math.log(3) + Math.log(2)) / 6;
+        assertTrue(lastHeads < firstHeads - 0.3 && lastHeads < chance, "caption heads " + firstHeads + " -> " + lastHeads);
+    }
+
+    private static double mean(List<ClipTrainer.StepResult> results, ToDoubleFunction<ClipTrainer.StepResult> value) {
+        return results.stream().mapToDouble(value).average().orElseThrow();
     }
 
     @Test
