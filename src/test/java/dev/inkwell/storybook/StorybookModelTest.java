@@ -53,16 +53,10 @@ class StorybookModelTest {
         for (int i = 0; i < colours.length; i++) {
             prompts.add("a " + colours[i].word() + " " + Subject.values()[i].word() + " " + settings[i].phrases().get(0));
         }
-        Path folder = StorybookModel.folder();
-        try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32);
-                Judge judge = Judge.load(folder.resolve(StorybookTraining.JUDGE))) {
-            GenerationResult result = new TextToImage(sd).generate(GenerationRequest.of(prompts.get(0))
-                    .withPrompts(prompts).withSteps(20).withGuidance(6).withSeed(7), ProgressListener.NONE);
-            JudgeOutput judged = judge.predict(result.images().toArray(BufferedImage[]::new));
-            for (int i = 0; i < prompts.size(); i++) {
-                assertEquals(colours[i], judged.get(i).get(Attribute.COLOUR).value(), prompts.get(i));
-                assertEquals(settings[i], judged.get(i).get(Attribute.SETTING).value(), prompts.get(i));
-            }
+        JudgeOutput judged = generateAndJudge(prompts);
+        for (int i = 0; i < prompts.size(); i++) {
+            assertEquals(colours[i], judged.get(i).get(Attribute.COLOUR).value(), prompts.get(i));
+            assertEquals(settings[i], judged.get(i).get(Attribute.SETTING).value(), prompts.get(i));
         }
     }
 
@@ -74,20 +68,25 @@ class StorybookModelTest {
     @Test
     void shortGenerationDrawsTheSubjectOfMostPrompts() {
         List<String> prompts = Arrays.stream(Subject.values()).map(s -> "a " + s.word() + " in a meadow").toList();
+        JudgeOutput judged = generateAndJudge(prompts);
+        List<Object> drawn = new ArrayList<>();
+        int right = 0;
+        for (int i = 0; i < prompts.size(); i++) {
+            Object subject = judged.get(i).get(Attribute.SUBJECT).value();
+            drawn.add(subject);
+            right += subject == Subject.values()[i] ? 1 : 0;
+        }
+        assertTrue(right >= 4, right + " of 8 subjects right: " + drawn);
+    }
+
+    /** The committed model's images for {@code prompts} (20 steps, guidance 6, seeds from 7), judged. */
+    private static JudgeOutput generateAndJudge(List<String> prompts) {
         Path folder = StorybookModel.folder();
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32);
                 Judge judge = Judge.load(folder.resolve(StorybookTraining.JUDGE))) {
             GenerationResult result = new TextToImage(sd).generate(GenerationRequest.of(prompts.get(0))
                     .withPrompts(prompts).withSteps(20).withGuidance(6).withSeed(7), ProgressListener.NONE);
-            JudgeOutput judged = judge.predict(result.images().toArray(BufferedImage[]::new));
-            List<Object> drawn = new ArrayList<>();
-            int right = 0;
-            for (int i = 0; i < prompts.size(); i++) {
-                Object subject = judged.get(i).get(Attribute.SUBJECT).value();
-                drawn.add(subject);
-                right += subject == Subject.values()[i] ? 1 : 0;
-            }
-            assertTrue(right >= 4, right + " of 8 subjects right: " + drawn);
+            return judge.predict(result.images().toArray(BufferedImage[]::new));
         }
     }
 }
