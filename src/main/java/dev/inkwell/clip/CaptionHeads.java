@@ -22,7 +22,7 @@ import org.bytedeco.pytorch.Tensor;
  */
 public final class CaptionHeads implements AutoCloseable {
     /** The attributes captions name ({@link dev.inkwell.world.Caption}'s keys). */
-    public static final List<Attribute> ATTRIBUTES = List.of(Attribute.SUBJECT, Attribute.COLOUR,
+    private static final List<Attribute> ATTRIBUTES = List.of(Attribute.SUBJECT, Attribute.COLOUR,
             Attribute.ACCESSORY, Attribute.SETTING, Attribute.POSE, Attribute.SIZE);
 
     private final Weights weights;

@@ -2,12 +2,12 @@ package dev.inkwell.clip;
 
 import dev.inkwell.image.Images;
 import dev.inkwell.tensor.Torch;
+import dev.inkwell.text.TextEncoderOutput;
 import dev.inkwell.tokenizer.ClipTokenizer;
 import dev.inkwell.train.AdamW;
-import dev.inkwell.train.TrainingSteps;
-import dev.inkwell.text.TextEncoderOutput;
 import dev.inkwell.train.LossLog;
 import dev.inkwell.train.TrainingRun;
+import dev.inkwell.train.TrainingSteps;
 import dev.inkwell.world.CaptionedSample;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -112,6 +112,7 @@ public final class ClipTrainer implements AutoCloseable {
         optimizer.close();
         heads.close();
     }
+
     private static Tensor crossEntropy(Tensor logits, Tensor target) {
         return logits.log_softmax(1).gather(1, target).mean().neg();
     }

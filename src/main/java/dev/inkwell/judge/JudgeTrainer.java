@@ -1,7 +1,6 @@
 package dev.inkwell.judge;
 
 import dev.inkwell.image.Images;
-import dev.inkwell.tensor.Torch;
 import dev.inkwell.train.AdamW;
 import dev.inkwell.train.LossLog;
 import dev.inkwell.train.TrainingRun;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;

@@ -46,22 +46,21 @@ public final class WordSeparation {
             word++;
         }
         for (long[] row : ids) {
-            if (!Arrays.equals(row, word + 1, row.length, ids[0], word + 1, row.length)) {
+            if (!Arrays.equals(row, 0, word, ids[0], 0, word)
+                    || !Arrays.equals(row, word + 1, row.length, ids[0], word + 1, row.length)) {
                 throw new IllegalArgumentException("prompts must differ in one token only: " + prompts);
             }
         }
         float[] states;
-        long width;
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            var last = text.encode(ids).lastHiddenState();
-            width = last.size(2);
-            states = Torch.toFloats(last.select(1, word).contiguous());
+            states = Torch.toFloats(text.encode(ids).lastHiddenState().select(1, word).contiguous());
         }
+        int width = states.length / prompts.size();
         double sum = 0;
         int pairs = 0;
         for (int i = 0; i < prompts.size(); i++) {
             for (int j = i + 1; j < prompts.size(); j++) {
-                sum += cosine(states, i * (int) width, j * (int) width, (int) width);
+                sum += cosine(states, i * width, j * width, width);
                 pairs++;
             }
         }

@@ -40,8 +40,8 @@ class ClipTrainerTest {
         assertTrue(last < first - 0.5, "loss " + first + " -> " + last);
         double firstHeads = mean(results.subList(0, 5), ClipTrainer.StepResult::captionLoss);
         double lastHeads = mean(results.subList(35, 40), ClipTrainer.StepResult::captionLoss);
-        // Guessing by class frequency scores at most, for the six heads, the mean of ln(classes) over 8 subjects, 11 colours, 4 accessories,
-        // 8 settings, 3 poses and 2 sizes.
+        // A head that only guesses the class frequencies scores at most ln(classes); the mean over
+        // 8 subjects, 11 colours, 4 accessories, 8 settings, 3 poses and 2 sizes.
         double chance = (Math.log(8) + Math.log(11) + Math.log(4) + Math.log(8) + Math.log(3) + Math.log(2)) / 6;
         assertTrue(lastHeads < firstHeads - 0.3 && lastHeads < chance, "caption heads " + firstHeads + " -> " + lastHeads);
     }
