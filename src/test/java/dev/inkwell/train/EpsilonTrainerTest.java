@@ -23,8 +23,16 @@ class EpsilonTrainerTest {
         final UNet2DConditionModel unet = TrainingFixture.unet();
         final AdamW adamw = new AdamW(unet.parameters(), AdamW.Options.DEFAULT);
         final Ema ema = new Ema(unet.parameters(), 0.9);
-        final EpsilonTrainer trainer = new EpsilonTrainer(unet, TrainingFixture.schedule(), adamw, ema, DATA[2],
-                EpsilonTrainer.Settings.seeded(42));
+        final EpsilonTrainer trainer;
+
+        Run() {
+            this(0);
+        }
+
+        Run(double snrGamma) {
+            trainer = new EpsilonTrainer(unet, TrainingFixture.schedule(), adamw, ema, DATA[2],
+                    new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma));
+        }
 
         List<Double> train(long from, long to) {
             List<Double> losses = new ArrayList<>();
@@ -50,6 +58,26 @@ class EpsilonTrainerTest {
             double first = (losses.get(0) + losses.get(1) + losses.get(2)) / 3;
             double last = (losses.get(27) + losses.get(28) + losses.get(29)) / 3;
             assertTrue(last < 0.7 * first, "loss " + first + " -> " + last + ": " + losses);
+        }
+    }
+
+    @Test
+    void minSnrWeightCapsTheSignalToNoiseRatioAtGamma() {
+        // acp 10/11 has SNR 10; acp 2/3 has SNR 2
+        assertEquals(0.5, EpsilonTrainer.snrWeight(10.0 / 11, 5), 1e-12);
+        assertEquals(1.0, EpsilonTrainer.snrWeight(2.0 / 3, 5), 1e-12);
+        assertEquals(1.0, EpsilonTrainer.snrWeight(10.0 / 11, 0), 0);
+    }
+
+    @Test
+    void minSnrWithAGammaAboveEverySnrIsThePlainLoss() {
+        try (Run plain = new Run(); Run weighted = new Run(1e12); Run minSnr = new Run(5)) {
+            List<Double> expected = plain.train(0, 3);
+            List<Double> actual = weighted.train(0, 3);
+            for (int i = 0; i < expected.size(); i++) {
+                assertEquals(expected.get(i), actual.get(i), 1e-6 * expected.get(i));
+            }
+            assertTrue(minSnr.train(0, 1).get(0) <= expected.get(0), "Min-SNR weights are at most 1");
         }
     }
 
