@@ -45,6 +45,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", defaultValue = "200", description = "Generation prompts (default: ${DEFAULT-VALUE}).")
     int prompts;
 
+    @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance scale of the generations (default: ${DEFAULT-VALUE}).")
+    double guidance;
+
     @Option(names = "--skip-speed", description = "Leave out the speed figures.")
     boolean skipSpeed;
 
@@ -55,14 +58,17 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(judgeFolder)) {
             throw new IllegalArgumentException(folder + " has no " + StorybookTraining.JUDGE + "/ folder to score with");
         }
+        if (!(guidance >= 1)) {
+            throw new IllegalArgumentException("--guidance must be at least 1, not " + guidance);
+        }
         PrintWriter out = spec.commandLine().getOut();
         StorybookEvaluation.Settings standard = StorybookEvaluation.Settings.standard(seed);
         StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,
-                standard.negativePrompts(), standard.negativeColours(), standard.steps(), standard.guidance(), standard.batch());
+                standard.negativePrompts(), standard.negativeColours(), standard.steps(), guidance, standard.batch());
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
-            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | text encoder: word cosine | generated, %d prompts (%d steps, guidance %.0f), judged |%n",
+            out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | text encoder: word cosine | generated, %d prompts (%d steps, guidance %.1f), judged |%n",
                     settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
             out.println("|---|---|---|---|---|---|");
             for (Attribute a : Attribute.values()) {
@@ -87,7 +93,7 @@ final class EvalCommand implements Callable<Integer> {
             if (!skipSpeed) {
                 out.printf(Locale.ROOT, "%n| speed | seconds |%n|---|---|%n");
                 out.printf(Locale.ROOT, "| one image, %d steps with CFG, after warm-up (median of 5) | %.3f |%n",
-                        settings.steps(), warmImageSeconds(sd, settings.steps()));
+                        settings.steps(), warmImageSeconds(sd, settings.steps(), settings.guidance()));
                 if (model == null) {
                     out.printf(Locale.ROOT, "| `inkwell generate` from a cold JVM (wall clock) | %.2f |%n", coldStartSeconds());
                 }
@@ -96,9 +102,9 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static double warmImageSeconds(StableDiffusion sd, int steps) {
+    private static double warmImageSeconds(StableDiffusion sd, int steps, double guidance) {
         TextToImage pipeline = new TextToImage(sd);
-        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSteps(steps).withGuidance(6.0);
+        GenerationRequest request = GenerationRequest.of(SPEED_PROMPT).withSteps(steps).withGuidance(guidance);
         pipeline.generate(request, ProgressListener.NONE);
         List<Double> times = new ArrayList<>();
         for (int i = 0; i < 5; i++) {

@@ -122,7 +122,8 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "-p", "y", "-n", "a", "-n", "b", "-n", "c"},
                 new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},
                 new String[] {"generate", "--model", model, "-p", "x", "--clip-skip", "0"},
-                new String[] {"bench", "unet", "--size", "100"});
+                new String[] {"bench", "unet", "--size", "100"},
+                new String[] {"eval", "--guidance", "0"});
         for (String[] args : cases) {
             Run r = run(args);
             assertTrue(r.exit() != 0, String.join(" ", args));
