@@ -45,7 +45,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", defaultValue = "200", description = "Generation prompts (default: ${DEFAULT-VALUE}).")
     int prompts;
 
-    @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance scale of the generations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance scale of the generations, above 1 (default: ${DEFAULT-VALUE}).")
     double guidance;
 
     @Option(names = "--skip-speed", description = "Leave out the speed figures.")
@@ -58,8 +58,8 @@ final class EvalCommand implements Callable<Integer> {
         if (!Files.isDirectory(judgeFolder)) {
             throw new IllegalArgumentException(folder + " has no " + StorybookTraining.JUDGE + "/ folder to score with");
         }
-        if (!(guidance >= 1)) {
-            throw new IllegalArgumentException("--guidance must be at least 1, not " + guidance);
+        if (!(guidance > 1)) {
+            throw new IllegalArgumentException("--guidance must be above 1 (negative prompts act only through guidance), not " + guidance);
         }
         PrintWriter out = spec.commandLine().getOut();
         StorybookEvaluation.Settings standard = StorybookEvaluation.Settings.standard(seed);

@@ -123,7 +123,7 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},
                 new String[] {"generate", "--model", model, "-p", "x", "--clip-skip", "0"},
                 new String[] {"bench", "unet", "--size", "100"},
-                new String[] {"eval", "--guidance", "0"});
+                new String[] {"eval", "--guidance", "1"});
         for (String[] args : cases) {
             Run r = run(args);
             assertTrue(r.exit() != 0, String.join(" ", args));
