@@ -82,11 +82,12 @@ public final class EpsilonTrainer {
         float[] weight = new float[batch];
         for (int i = 0; i < batch; i++) {
             int t = random.nextInt(schedule.size());
+            double acp = schedule.alphaCumprod(t);
             timesteps[i] = t;
-            signal[i] = (float) Math.sqrt(schedule.alphaCumprod(t));
-            noiseScale[i] = (float) Math.sqrt(1 - schedule.alphaCumprod(t));
+            signal[i] = (float) Math.sqrt(acp);
+            noiseScale[i] = (float) Math.sqrt(1 - acp);
             dropCaption[i] = random.nextDouble() < settings.captionDropout();
-            weight[i] = (float) snrWeight(schedule.alphaCumprod(t), settings.snrGamma());
+            weight[i] = (float) snrWeight(acp, settings.snrGamma());
         }
         try (PointerScope scope = new PointerScope()) {
             torch.manual_seed(random.nextLong());
