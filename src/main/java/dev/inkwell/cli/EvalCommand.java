@@ -8,6 +8,7 @@ import dev.inkwell.pipeline.ProgressListener;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.storybook.StorybookEvaluation;
+import dev.inkwell.storybook.StorybookEvaluation.Confusion;
 import dev.inkwell.storybook.StorybookEvaluation.NegativeResult;
 import dev.inkwell.storybook.StorybookEvaluation.Tally;
 import dev.inkwell.storybook.StorybookModel;
@@ -72,7 +73,7 @@ final class EvalCommand implements Callable<Integer> {
                     settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
             out.println("|---|---|---|---|---|---|");
             for (Attribute a : Attribute.values()) {
-                Tally t = report.generation().get(a);
+                Tally t = report.generation().containsKey(a) ? report.generation().get(a).tally() : null;
                 Double zeroShot = report.clipZeroShot().get(a);
                 Double cosine = report.wordCosine().get(a);
                 out.printf(Locale.ROOT, "| %s | %.1f %% | %.1f %% | %s | %s | %s |%n", a.key(), 100 * report.judgeAccuracy().get(a),
@@ -80,6 +81,20 @@ final class EvalCommand implements Callable<Integer> {
                         zeroShot == null ? "" : String.format(Locale.ROOT, "%.1f %%", 100 * zeroShot),
                         cosine == null ? "" : String.format(Locale.ROOT, "%.2f", cosine),
                         t == null ? "not named by captions" : String.format(Locale.ROOT, "%.1f %% of %d", 100 * t.share(), t.total()));
+            }
+            out.printf(Locale.ROOT, "%n| generated, by the value the prompt asks for | judged right | most often judged instead |%n");
+            out.println("|---|---|---|");
+            for (Attribute a : List.of(Attribute.SUBJECT, Attribute.ACCESSORY)) {
+                Confusion confusion = report.generation().get(a);
+                for (int asked = 0; confusion != null && asked < a.classes(); asked++) {
+                    Tally t = confusion.asked(asked);
+                    if (t.total() > 0) {
+                        int instead = confusion.mostOftenInstead(asked);
+                        out.printf(Locale.ROOT, "| %s %s | %d of %d (%.1f %%) | %s |%n", a.key(), valueName(a, asked), t.right(),
+                                t.total(), 100 * t.share(), instead < 0 ? "" : valueName(a, instead) + " ("
+                                        + confusion.counts()[asked][instead] + ")");
+                    }
+                }
             }
             out.printf(Locale.ROOT, "%n| negative prompt (%d prompts naming no colour) | judged that colour without | with | subject without / with | setting without / with |%n",
                     settings.negativePrompts());
@@ -100,6 +115,10 @@ final class EvalCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static String valueName(Attribute attribute, int index) {
+        return attribute.classValues().get(index).name().toLowerCase(Locale.ROOT);
     }
 
     private static double warmImageSeconds(StableDiffusion sd, int steps, double guidance) {

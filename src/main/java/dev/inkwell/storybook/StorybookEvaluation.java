@@ -53,6 +53,43 @@ public final class StorybookEvaluation {
     }
 
     /**
+     * How the judge saw the generations of one attribute: {@code counts[asked][judged]}, indices in
+     * {@link Attribute#classValues()} order, over the prompts that name the attribute.
+     */
+    public record Confusion(Attribute attribute, int[][] counts) {
+        static Confusion empty(Attribute attribute) {
+            return new Confusion(attribute, new int[attribute.classes()][attribute.classes()]);
+        }
+
+        /** Images judged the value their prompt asked for, out of all. */
+        public Tally tally() {
+            int right = 0;
+            int total = 0;
+            for (int asked = 0; asked < counts.length; asked++) {
+                right += counts[asked][asked];
+                total += Arrays.stream(counts[asked]).sum();
+            }
+            return new Tally(right, total);
+        }
+
+        /** The same for the prompts that asked for value {@code asked}. */
+        public Tally asked(int asked) {
+            return new Tally(counts[asked][asked], Arrays.stream(counts[asked]).sum());
+        }
+
+        /** The value most often judged instead of {@code asked}, or -1 when every image was judged right. */
+        public int mostOftenInstead(int asked) {
+            int best = -1;
+            for (int judged = 0; judged < counts.length; judged++) {
+                if (judged != asked && counts[asked][judged] > 0 && (best < 0 || counts[asked][judged] > counts[asked][best])) {
+                    best = judged;
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
      * One negative-prompt colour: the share of images judged that colour without and with the
      * negative prompt, and subject and setting accuracy with it (settings only where named).
      */
@@ -68,10 +105,11 @@ public final class StorybookEvaluation {
      *     of what generations can score
      * @param clipZeroShot the CLIP's zero-shot accuracy on rendered scenes ({@link ClipZeroShot})
      * @param wordCosine how alike the text encoder makes the words of an attribute ({@link WordSeparation})
+     * @param generation per attribute the prompts name, what the judge saw in the generated images
      */
     public record Report(Map<Attribute, Double> judgeAccuracy, Map<Attribute, Double> judgeThroughVae,
             Map<Attribute, Double> clipZeroShot, Map<Attribute, Double> wordCosine,
-            Map<Attribute, Tally> generation, Baseline baseline, List<NegativeResult> negatives) {}
+            Map<Attribute, Confusion> generation, Baseline baseline, List<NegativeResult> negatives) {}
 
     private final StableDiffusion model;
     private final Clip clip;
@@ -93,13 +131,13 @@ public final class StorybookEvaluation {
                 settings.seed());
         Map<Attribute, Double> wordCosine = WordSeparation.measure(model.textEncoder(), model.tokenizer());
         List<Prompted> prompts = prompts(settings.prompts(), false);
-        Map<Attribute, Tally> generation = new EnumMap<>(Attribute.class);
+        Map<Attribute, Confusion> generation = new EnumMap<>(Attribute.class);
         JudgeOutput judged = generateAndJudge(prompts, null);
         for (int i = 0; i < prompts.size(); i++) {
             for (String named : prompts.get(i).caption().namedAttributes()) {
                 Attribute a = attribute(named);
-                generation.put(a, generation.getOrDefault(a, new Tally(0, 0))
-                        .plus(judged.get(i).agrees(prompts.get(i).scene(), a)));
+                generation.computeIfAbsent(a, Confusion::empty)
+                        .counts()[a.of(prompts.get(i).scene()).ordinal()][judged.get(i).get(a).value().ordinal()]++;
             }
         }
         List<Prompted> colourless = prompts(settings.negativePrompts(), true);
