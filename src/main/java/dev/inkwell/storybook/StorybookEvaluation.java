@@ -56,9 +56,9 @@ public final class StorybookEvaluation {
      * How the judge saw the generations of one attribute: {@code counts[asked][judged]}, indices in
      * {@link Attribute#classValues()} order, over the prompts that name the attribute.
      */
-    public record Confusion(Attribute attribute, int[][] counts) {
+    public record Confusion(int[][] counts) {
         static Confusion empty(Attribute attribute) {
-            return new Confusion(attribute, new int[attribute.classes()][attribute.classes()]);
+            return new Confusion(new int[attribute.classes()][attribute.classes()]);
         }
 
         /** Images judged the value their prompt asked for, out of all. */
@@ -66,8 +66,9 @@ public final class StorybookEvaluation {
             int right = 0;
             int total = 0;
             for (int asked = 0; asked < counts.length; asked++) {
-                right += counts[asked][asked];
-                total += Arrays.stream(counts[asked]).sum();
+                Tally row = asked(asked);
+                right += row.right();
+                total += row.total();
             }
             return new Tally(right, total);
         }
