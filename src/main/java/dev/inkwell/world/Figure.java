@@ -124,7 +124,7 @@ final class Figure {
             case PUFF -> part(new Ellipse2D.Double(-0.06 * len, -0.07 * len, 0.14 * len, 0.14 * len), tint(body));
             case FAN -> part(polygon(0, -0.04, 0.26 * len, -0.11, 0.26 * len, 0.11, 0, 0.04), body);
             case FIN -> part(polygon(-0.05, 0, 0.22 * len, -0.17, 0.22 * len, 0.17), body);
-            case STUB -> part(new Ellipse2D.Double(-0.06, -0.06, 0.12, 0.12), body);
+            case STUB -> part(new Ellipse2D.Double(-0.06 * len, -0.06 * len, 0.12 * len, 0.12 * len), body);
             case NONE -> { }
         }
         g.setTransform(saved);
@@ -181,8 +181,12 @@ final class Figure {
                 }
             }
             case PATCH -> {
+                // On the rear of a horizontal body (the head covers its front), low on an upright one
+                // (the scarf and the wing cover its top): a patch must show whatever else is worn.
                 g.setColor(tint(body));
-                g.fill(new Ellipse2D.Double(b.getCenterX() - 0.1 * w, b.getCenterY() - 0.15 * h, 0.45 * w, 0.55 * h));
+                g.fill(a.horizontal()
+                        ? new Ellipse2D.Double(b.getCenterX() - 0.42 * w, b.getCenterY() - 0.15 * h, 0.45 * w, 0.55 * h)
+                        : new Ellipse2D.Double(b.getCenterX() - 0.4 * w, b.getCenterY() + 0.02 * h, 0.55 * w, 0.45 * h));
             }
             case PLAIN -> { }
         }
@@ -215,7 +219,11 @@ final class Figure {
         g.setTransform(saved);
     }
 
-    /** Head, ears, face and head-worn accessories, with the head centre at the origin. */
+    /**
+     * Head, ears, face and head-worn accessories, with the head centre at the origin. Pointed and long
+     * ears grow from behind the head; round ears, eye bulges and antennas sit in front of head and hat,
+     * so a hat never hides how long they are.
+     */
     private void head(double r) {
         double hs = a.headStretch();
         double len = scene.appendages().lengthScale();
@@ -227,36 +235,25 @@ final class Figure {
                         side * 0.62 * r, -0.75 * r - 0.8 * r * len), body);
                 case LONG -> part(new Ellipse2D.Double(side * 0.35 * r - 0.24 * r, -0.6 * r - 1.7 * r * len,
                         0.48 * r, 1.7 * r * len + 0.1 * r), body);
-                case ROUND -> {
-                    double er = 0.32 * r * Math.sqrt(len);
-                    part(new Ellipse2D.Double(side * 0.7 * r - er, -0.72 * r - er, 2 * er, 2 * er), body);
-                }
-                case BULGES -> {
-                    double br = 0.3 * r * Math.sqrt(len);
-                    part(new Ellipse2D.Double(side * 0.5 * r * hs - br, -0.8 * r - br, 2 * br, 2 * br), body);
-                    eyes[(side + 1) / 2] = new double[] {side * 0.5 * r * hs, -0.8 * r};
-                }
-                case ANTENNA, NONE -> { }
+                case BULGES -> eyes[(side + 1) / 2] = new double[] {side * 0.5 * r * hs, -0.5 * r - 0.35 * r * len};
+                case ROUND, ANTENNA, NONE -> { }
             }
-        }
-        if (a.ears() == Anatomy.Ears.ANTENNA) {
-            double top = -r - 0.7 * r * len;
-            part(new Rectangle2D.Double(-0.05 * r, top, 0.1 * r, -top - 0.9 * r), outline);
-            part(new Ellipse2D.Double(-0.18 * r, top - 0.3 * r, 0.36 * r, 0.36 * r), body);
         }
         part(a.boxy() ? new RoundRectangle2D.Double(-r * hs, -r, 2 * r * hs, 2 * r, 0.3 * r, 0.3 * r)
                 : new Ellipse2D.Double(-r * hs, -r, 2 * r * hs, 2 * r), body);
         muzzle(r, hs);
-        double eyeRadius = 0.3 * r;
-        for (double[] e : eyes) {
-            eye(e[0], e[1], eyeRadius);
-        }
         Color accessory = scene.accessoryColour().awt();
         if (scene.accessory() == Accessory.HAT) {
             double brim = Math.max(0.8, hs) * r;
             part(new Rectangle2D.Double(-0.7 * r, -0.8 * r - 0.9 * r, 1.4 * r, 0.95 * r), accessory);
             part(new Rectangle2D.Double(-brim, -0.88 * r, 2 * brim, 0.2 * r), accessory);
-        } else if (scene.accessory() == Accessory.GLASSES) {
+        }
+        frontEars(r, len, eyes);
+        double eyeRadius = 0.3 * r;
+        for (double[] e : eyes) {
+            eye(e[0], e[1], eyeRadius);
+        }
+        if (scene.accessory() == Accessory.GLASSES) {
             g.setColor(accessory);
             g.setStroke(new BasicStroke((float) Math.max(0.24 * r, 1.5 * pixel)));
             double lens = eyeRadius * 1.6;
@@ -267,6 +264,32 @@ final class Figure {
             double[] first = eyes[0];
             g.draw(eyes.length > 1 ? new Line2D.Double(first[0] + lens, first[1], last[0] - lens, last[1])
                     : new Line2D.Double(last[0] - lens, last[1], -r, last[1]));
+        }
+    }
+
+    /** Round ears, eye bulges (under the {@code eyes} they carry) and a pair of antennas, sized by {@code len} itself. */
+    private void frontEars(double r, double len, double[][] eyes) {
+        switch (a.ears()) {
+            case ROUND -> {
+                double er = 0.3 * r * len;
+                for (int side = -1; side <= 1; side += 2) {
+                    part(new Ellipse2D.Double(side * 0.72 * r - er, -0.72 * r - er, 2 * er, 2 * er), body);
+                }
+            }
+            case BULGES -> {
+                double br = 0.22 * r + 0.1 * r * len;
+                for (double[] e : eyes) {
+                    part(new Ellipse2D.Double(e[0] - br, e[1] - br, 2 * br, 2 * br), body);
+                }
+            }
+            case ANTENNA -> {
+                double top = -r - 1.1 * r * len;
+                for (int side = -1; side <= 1; side += 2) {
+                    part(new Rectangle2D.Double(side * 0.45 * r - 0.07 * r, top, 0.14 * r, -top - r), outline);
+                    part(new Ellipse2D.Double(side * 0.45 * r - 0.2 * r, top - 0.35 * r, 0.4 * r, 0.4 * r), body);
+                }
+            }
+            case POINTED, LONG, NONE -> { }
         }
     }
 

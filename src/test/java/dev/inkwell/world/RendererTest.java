@@ -128,6 +128,58 @@ class RendererTest {
         }
     }
 
+    /**
+     * The identity attributes the judge must read off a picture change it by more than a few pixels on
+     * every subject, in every pose, whatever is worn over them: ear and tail length with and without a
+     * hat (round ears, eye bulges and antennas sit in front of it), and every pattern under a scarf.
+     */
+    @Test
+    void appendageLengthShowsOnEverySubjectWithOrWithoutAHat() {
+        for (Subject subject : Subject.values()) {
+            for (Size size : Size.values()) {
+                for (Accessory worn : new Accessory[] {Accessory.NONE, Accessory.HAT}) {
+                    for (Pose pose : Pose.values()) {
+                        Scene shortOnes = new Scene(subject, Colour.RED, worn, Setting.MEADOW, pose, size, Pattern.PLAIN,
+                                Colour.BLUE, EyeColour.BLUE, Proportions.BALANCED, Appendages.SHORT);
+                        Scene longOnes = new Scene(subject, Colour.RED, worn, Setting.MEADOW, pose, size, Pattern.PLAIN,
+                                Colour.BLUE, EyeColour.BLUE, Proportions.BALANCED, Appendages.LONG);
+                        int differ = differingPixels(renderer.render(shortOnes, 5), renderer.render(longOnes, 5));
+                        assertTrue(differ > (size == Size.LARGE ? 80 : 35),
+                                subject + " " + size + " " + worn + " " + pose + ": " + differ + " pixels");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyPatternShowsUnderAScarf() {
+        for (Subject subject : Subject.values()) {
+            for (Pattern pattern : new Pattern[] {Pattern.SPOTS, Pattern.STRIPES, Pattern.PATCH}) {
+                for (Pose pose : Pose.values()) {
+                    for (Proportions proportions : Proportions.values()) {
+                        Scene plain = new Scene(subject, Colour.RED, Accessory.SCARF, Setting.MEADOW, pose, Size.LARGE,
+                                Pattern.PLAIN, Colour.BLUE, EyeColour.BLUE, proportions, Appendages.SHORT);
+                        Scene marked = new Scene(subject, Colour.RED, Accessory.SCARF, Setting.MEADOW, pose, Size.LARGE,
+                                pattern, Colour.BLUE, EyeColour.BLUE, proportions, Appendages.SHORT);
+                        int differ = differingPixels(renderer.render(plain, 5), renderer.render(marked, 5));
+                        assertTrue(differ > 20, subject + " " + pattern + " " + pose + " " + proportions + ": " + differ + " pixels");
+                    }
+                }
+            }
+        }
+    }
+
+    private static int differingPixels(BufferedImage a, BufferedImage b) {
+        int[] pa = pixels(a);
+        int[] pb = pixels(b);
+        int n = 0;
+        for (int i = 0; i < pa.length; i++) {
+            n += distance(pa[i], pb[i]) > 40 ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Large subjects only: a small subject's eye is about 3 px across and antialiased, sometimes not one pure pixel. */
     @Test
     void eyeColourShowsUnlessAsleep() {
