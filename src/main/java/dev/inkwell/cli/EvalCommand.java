@@ -49,6 +49,12 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance scale of the generations, above 1 (default: ${DEFAULT-VALUE}).")
     double guidance;
 
+    @Option(names = "--negative-guidance", paramLabel = "SCALE",
+            description = "The negative prompts are measured replacing the empty prompt and with a guidance branch and"
+                    + " this scale of their own (see generate --negative-guidance; default: the storybook model's "
+                    + StorybookModel.NEGATIVE_GUIDANCE + ").")
+    Double negativeGuidance;
+
     @Option(names = "--skip-speed", description = "Leave out the speed figures.")
     boolean skipSpeed;
 
@@ -62,10 +68,14 @@ final class EvalCommand implements Callable<Integer> {
         if (!(guidance > 1)) {
             throw new IllegalArgumentException("--guidance must be above 1 (negative prompts act only through guidance), not " + guidance);
         }
+        if (negativeGuidance != null && !(negativeGuidance >= 0)) {
+            throw new IllegalArgumentException("--negative-guidance must be zero or more, not " + negativeGuidance);
+        }
         PrintWriter out = spec.commandLine().getOut();
         StorybookEvaluation.Settings standard = StorybookEvaluation.Settings.standard(seed);
         StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,
-                standard.negativePrompts(), standard.negativeColours(), standard.steps(), guidance, standard.batch());
+                standard.negativePrompts(), standard.negativeColours(), standard.steps(), guidance,
+                negativeGuidance != null ? negativeGuidance : standard.negativeGuidance(), standard.batch());
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
@@ -96,11 +106,13 @@ final class EvalCommand implements Callable<Integer> {
                     }
                 }
             }
-            out.printf(Locale.ROOT, "%n| negative prompt (%d prompts naming no colour) | judged that colour without | with | subject without / with | setting without / with |%n",
+            out.printf(Locale.ROOT, "%n| negative prompt (%d prompts naming no colour) | guided as | judged that colour without | with | subject without / with | setting without / with |%n",
                     settings.negativePrompts());
-            out.println("|---|---|---|---|---|");
+            out.println("|---|---|---|---|---|---|");
             for (NegativeResult r : report.negatives()) {
-                out.printf(Locale.ROOT, "| \"%s\" | %.1f %% | %.1f %% | %.1f / %.1f %% | %.1f / %.1f %% |%n", r.colour().word(),
+                out.printf(Locale.ROOT, "| \"%s\" | %s | %.1f %% | %.1f %% | %.1f / %.1f %% | %.1f / %.1f %% |%n", r.colour().word(),
+                        r.negativeGuidance() == null ? "replacing the empty prompt"
+                                : String.format(Locale.ROOT, "its own branch, scale %.2f", r.negativeGuidance()),
                         100 * r.judgedColourWithout().share(), 100 * r.judgedColourWith().share(),
                         100 * report.baseline().subject().share(), 100 * r.subjectWith().share(),
                         100 * report.baseline().setting().share(), 100 * r.settingWith().share());

@@ -70,6 +70,13 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Classifier-free guidance scale; 1 or less disables guidance (default: ${DEFAULT-VALUE}).")
     double guidance;
 
+    @Option(names = "--negative-guidance", paramLabel = "SCALE",
+            description = "Give the negative prompt a guidance branch and scale of its own: the step follows"
+                    + " uncond + g*(prompt - uncond) - SCALE*(negative - uncond), at 1.5x the cost of plain guidance."
+                    + " Without it the negative prompt replaces the empty prompt, as in diffusers (the same as SCALE = g - 1),"
+                    + " except on the embedded storybook model, where SCALE is " + StorybookModel.NEGATIVE_GUIDANCE + ".")
+    Double negativeGuidance;
+
     @Option(names = "--scheduler", paramLabel = "NAME", converter = SchedulerConverter.class,
             description = "ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras or ddpm (default: the model's own).")
     SchedulerKind scheduler;
@@ -144,6 +151,7 @@ final class GenerateCommand implements Callable<Integer> {
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
                     width == null ? GenerationRequest.NATIVE_SIZE : width,
                     height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance,
+                    negativeGuidance(),
                     scheduler, firstSeed, clipSkip, noise, image, strength).withNativeSize(sd.nativeSize());
             GenerationResult result;
             try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax(steps)
@@ -186,6 +194,11 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size repeats one prompt; with several --prompt options leave it out");
         }
         return Collections.nCopies(batchSize, prompts.get(0));
+    }
+
+    /** The embedded storybook model's own negative scale unless another is given; else the given one, or none. */
+    private Double negativeGuidance() {
+        return negativeGuidance == null && model == null ? Double.valueOf(StorybookModel.NEGATIVE_GUIDANCE) : negativeGuidance;
     }
 
     private List<String> negatives(int count) {

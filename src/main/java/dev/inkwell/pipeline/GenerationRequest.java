@@ -17,6 +17,11 @@ import java.util.List;
  * @param width {@link #NATIVE_SIZE} for the model's native size ({@link StableDiffusion#nativeSize})
  * @param height likewise
  * @param guidance classifier-free guidance scale; at most 1 runs the positive branch only
+ * @param negativeGuidance {@code null} for the reference behaviour, where the negative prompt
+ *     replaces the unconditional (empty) prompt, so guidance pushes away from it with {@code
+ *     guidance - 1}; else the negative prompt gets a third branch and its own scale: {@code
+ *     uncond + guidance * (cond - uncond) - negativeGuidance * (negative - uncond)} (Composable
+ *     Diffusion's negation, Liu et al. 2022). Ignored where no image has a negative prompt
  * @param scheduler {@code null} for the model's own scheduler
  * @param seed image i of the batch uses {@code seed + i}
  * @param clipSkip AUTOMATIC1111's convention: 1 is the text encoder's last layer, 2 the
@@ -35,6 +40,7 @@ public record GenerationRequest(
         int height,
         int steps,
         double guidance,
+        Double negativeGuidance,
         SchedulerKind scheduler,
         long seed,
         int clipSkip,
@@ -66,15 +72,21 @@ public record GenerationRequest(
         if (clipSkip < 1) {
             throw new IllegalArgumentException("clip skip must be at least 1, not " + clipSkip);
         }
+        if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("negative guidance must be zero or more, not " + negativeGuidance);
+        }
         if (!(strength > 0 && strength <= 1)) {
             throw new IllegalArgumentException("strength must be in (0, 1], not " + strength);
         }
     }
 
-    /** Defaults: the model's native size, 25 steps, guidance 7.5, the model's scheduler, seed 0, clip skip 1. */
+    /**
+     * Defaults: the model's native size, 25 steps, guidance 7.5 (a negative prompt replacing the
+     * unconditional one), the model's scheduler, seed 0, clip skip 1.
+     */
     public static GenerationRequest of(String prompt) {
-        return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, 7.5, null, 0, 1, null, null,
-                1.0);
+        return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, 7.5, null, null, 0, 1, null,
+                null, 1.0);
     }
 
     /** This request with a {@link #NATIVE_SIZE} width or height replaced by {@code nativeSize}. */
@@ -91,8 +103,14 @@ public record GenerationRequest(
         return negativePrompts == null ? null : negativePrompts.get(i);
     }
 
+    /** Whether guidance runs a third branch for the negative prompts ({@link #negativeGuidance}). */
+    public boolean separateNegativeBranch() {
+        return guidance > 1.0 && negativeGuidance != null && negativePrompts != null
+                && negativePrompts.stream().anyMatch(java.util.Objects::nonNull);
+    }
+
     public GenerationRequest withPrompts(List<String> p) {
-        return new GenerationRequest(p, null, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(p, null, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     /** The same prompt (and negative prompt) for {@code count} images. */
@@ -102,7 +120,7 @@ public record GenerationRequest(
         }
         List<String> negatives = negativePrompts == null ? null : Collections.nCopies(count, negativePrompts.get(0));
         return new GenerationRequest(Collections.nCopies(count, prompts.get(0)), negatives, width, height, steps,
-                guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+                guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     /** One negative prompt for every image. */
@@ -111,38 +129,43 @@ public record GenerationRequest(
     }
 
     public GenerationRequest withNegativePrompts(List<String> n) {
-        return new GenerationRequest(prompts, n, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, n, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withSize(int w, int h) {
-        return new GenerationRequest(prompts, negativePrompts, w, h, steps, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, w, h, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withSteps(int s) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, s, guidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, s, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withGuidance(double g) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, g, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, g, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    /** {@code null} for the reference behaviour (the negative prompt replaces the unconditional one). */
+    public GenerationRequest withNegativeGuidance(Double n) {
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, n, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withScheduler(SchedulerKind k) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, k, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, negativeGuidance, k, seed, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withSeed(long s) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, s, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, negativeGuidance, scheduler, s, clipSkip, initNoise, initImage, strength);
     }
 
     public GenerationRequest withClipSkip(int c) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, c, initNoise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, negativeGuidance, scheduler, seed, c, initNoise, initImage, strength);
     }
 
     public GenerationRequest withInitNoise(float[] noise) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, clipSkip, noise, initImage, strength);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, noise, initImage, strength);
     }
 
     public GenerationRequest withInitImage(BufferedImage image, double s) {
-        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, scheduler, seed, clipSkip, initNoise, image, s);
+        return new GenerationRequest(prompts, negativePrompts, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, image, s);
     }
 }

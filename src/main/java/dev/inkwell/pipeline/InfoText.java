@@ -26,6 +26,9 @@ public final class InfoText {
         fields.add("Steps: " + r.steps());
         fields.add("Sampler: " + samplerName(scheduler));
         fields.add("CFG scale: " + number(r.guidance()));
+        if (r.separateNegativeBranch()) {
+            fields.add("Negative guidance: " + number(r.negativeGuidance()));
+        }
         fields.add("Seed: " + seed);
         fields.add("Size: " + r.width() + "x" + r.height());
         fields.add("Model: " + model);

@@ -10,6 +10,7 @@ import dev.inkwell.vae.VaeTiling;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
@@ -22,10 +23,13 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
  * Text to image (and image to image) with classifier-free guidance, as diffusers' Stable
  * Diffusion pipelines do it:
  * <ol>
- *   <li>encode the prompts and negative prompts; the guided batch is {@code [negatives, positives]}
+ *   <li>encode the prompts and negative prompts; the guided batch is {@code [negatives, positives]},
+ *       the negative prompts standing in for the unconditional (empty) one, or {@code [unconditional,
+ *       negatives, positives]} when the negatives have their own scale
  *   <li>start from seeded noise, or from the init image's latents noised to the first step
- *   <li>at each step predict the noise of both halves and combine them,
- *       {@code uncond + g * (cond - uncond)}, and let the scheduler step the latents
+ *   <li>at each step predict the noise of every branch and combine them,
+ *       {@code uncond + g * (cond - uncond)} or {@code uncond + g * (cond - uncond) - gNeg * (neg -
+ *       uncond)}, and let the scheduler step the latents
  *   <li>decode with the VAE (in tiles when the image is large)
  * </ol>
  */
@@ -43,12 +47,13 @@ public final class TextToImage {
         try (NoGradGuard noGrad = new NoGradGuard(); PointerScope requestScope = new PointerScope()) {
             int batch = request.batchSize();
             boolean guided = request.guidance() > 1.0;
+            int branches = !guided ? 1 : request.separateNegativeBranch() ? 3 : 2;
             boolean img2img = request.initImage() != null && request.strength() < 1.0;
             SchedulerKind kind = request.scheduler() == null ? model.defaultScheduler() : request.scheduler();
             Scheduler scheduler = kind.create(model.schedulerConfig());
             Scheduler.Run run = scheduler.start(request.steps(), img2img ? request.strength() : 1.0);
 
-            Conditioning cond = conditioning(request, guided);
+            Conditioning cond = conditioning(request, branches);
             long[] shape = {batch, model.unet().config().inChannels(),
                 request.height() / model.vaeScale(), request.width() / model.vaeScale()};
             int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
@@ -73,11 +78,15 @@ public final class TextToImage {
                     Tensor t = run.integerTimesteps()
                             ? Torch.longs(new long[] {(long) timesteps[i]}, 1)
                             : Torch.floats(new float[] {(float) timesteps[i]}, 1);
-                    Tensor predicted = model.unet().forward(guided ? Ops.cat(0, x, x) : x, t, cond);
+                    Tensor predicted = model.unet().forward(Ops.cat(0, Collections.nCopies(branches, x).toArray(Tensor[]::new)), t, cond);
                     if (guided) {
-                        TensorVector halves = predicted.chunk(2, 0);
-                        Tensor uncond = halves.get(0);
-                        predicted = uncond.add(halves.get(1).sub(uncond).mul(new Scalar(request.guidance())));
+                        TensorVector parts = predicted.chunk(branches, 0);
+                        Tensor uncond = parts.get(0);
+                        Tensor positive = parts.get(branches - 1);
+                        predicted = uncond.add(positive.sub(uncond).mul(new Scalar(request.guidance())));
+                        if (branches == 3) {
+                            predicted = predicted.sub(parts.get(1).sub(uncond).mul(new Scalar(request.negativeGuidance())));
+                        }
                     }
                     float[] stepNoise = scheduler.needsNoise() ? drawNoise(noise, perImage) : null;
                     latents = run.step(Torch.toFloats(predicted), i, latents, stepNoise).prevSample();
@@ -89,16 +98,21 @@ public final class TextToImage {
     }
 
     /**
-     * Rows {@code [negatives..., positives...]} when guided, else the positives alone. With no
-     * negative prompt the unconditional row is the empty prompt, or zeros on SDXL models that
-     * force them (diffusers' {@code force_zeros_for_empty_prompt}).
+     * Rows {@code [negatives..., positives...]} when guided (and {@code [unconditional...,
+     * negatives..., positives...]} with a negative branch of its own), else the positives alone.
+     * The unconditional row, and a negative row without a negative prompt, is the empty prompt, or
+     * zeros on SDXL models that force them (diffusers' {@code force_zeros_for_empty_prompt}).
      */
-    private Conditioning conditioning(GenerationRequest request, boolean guided) {
+    private Conditioning conditioning(GenerationRequest request, int branches) {
+        String empty = model.forceZerosForEmptyPrompt() ? null : "";
         List<String> rows = new ArrayList<>();
-        if (guided) {
+        if (branches == 3) {
+            rows.addAll(Collections.nCopies(request.batchSize(), empty));
+        }
+        if (branches > 1) {
             for (int i = 0; i < request.batchSize(); i++) {
                 String negative = request.negativePrompt(i);
-                rows.add(negative != null ? negative : model.forceZerosForEmptyPrompt() ? null : "");
+                rows.add(negative != null ? negative : empty);
             }
         }
         rows.addAll(request.prompts());

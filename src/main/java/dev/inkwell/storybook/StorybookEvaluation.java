@@ -17,6 +17,7 @@ import dev.inkwell.world.SceneSampler;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +32,17 @@ public final class StorybookEvaluation {
 
     /**
      * @param seed prompts, held-out scenes and generation seeds all derive from it
+     * @param negativeGuidance the negative prompts are measured replacing the unconditional prompt (the
+     *     reference) and, unless this is {@code null}, with a branch and this scale of their own
+     *     ({@link GenerationRequest#negativeGuidance})
      * @param batch images generated together
      */
     public record Settings(long seed, int judgeScenes, int prompts, int negativePrompts, List<Colour> negativeColours,
-            int steps, double guidance, int batch) {
+            int steps, double guidance, Double negativeGuidance, int batch) {
 
         public static Settings standard(long seed) {
-            return new Settings(seed, 1024, 200, 100, List.of(Colour.RED, Colour.BLUE, Colour.GREEN), 25, 6.0, 25);
+            return new Settings(seed, 1024, 200, 100, List.of(Colour.RED, Colour.BLUE, Colour.GREEN), 25, 6.0,
+                    StorybookModel.NEGATIVE_GUIDANCE, 25);
         }
     }
 
@@ -93,9 +98,11 @@ public final class StorybookEvaluation {
     /**
      * One negative-prompt colour: the share of images judged that colour without and with the
      * negative prompt, and subject and setting accuracy with it (settings only where named).
+     *
+     * @param negativeGuidance {@code null} where the negative prompt replaced the unconditional one
      */
-    public record NegativeResult(Colour colour, Tally judgedColourWithout, Tally judgedColourWith,
-            Tally subjectWith, Tally settingWith) {}
+    public record NegativeResult(Colour colour, Double negativeGuidance, Tally judgedColourWithout,
+            Tally judgedColourWith, Tally subjectWith, Tally settingWith) {}
 
     /** The negative-prompt baseline: the same prompts and seeds without a negative prompt. */
     public record Baseline(Map<Colour, Tally> judgedColour, Tally subject, Tally setting) {}
@@ -133,7 +140,7 @@ public final class StorybookEvaluation {
         Map<Attribute, Double> wordCosine = WordSeparation.measure(model.textEncoder(), model.tokenizer());
         List<Prompted> prompts = prompts(settings.prompts(), false);
         Map<Attribute, Confusion> generation = new EnumMap<>(Attribute.class);
-        JudgeOutput judged = generateAndJudge(prompts, null);
+        JudgeOutput judged = generateAndJudge(prompts, null, null);
         for (int i = 0; i < prompts.size(); i++) {
             for (String named : prompts.get(i).caption().namedAttributes()) {
                 Attribute a = attribute(named);
@@ -142,7 +149,7 @@ public final class StorybookEvaluation {
             }
         }
         List<Prompted> colourless = prompts(settings.negativePrompts(), true);
-        JudgeOutput without = generateAndJudge(colourless, null);
+        JudgeOutput without = generateAndJudge(colourless, null, null);
         Map<Colour, Tally> baselineColours = new EnumMap<>(Colour.class);
         for (Colour c : settings.negativeColours()) {
             baselineColours.put(c, colourShare(without, c));
@@ -150,10 +157,14 @@ public final class StorybookEvaluation {
         Baseline baseline = new Baseline(baselineColours, accuracy(colourless, without, Attribute.SUBJECT),
                 accuracy(colourless, without, Attribute.SETTING));
         List<NegativeResult> negatives = new ArrayList<>();
-        for (Colour c : settings.negativeColours()) {
-            JudgeOutput with = generateAndJudge(colourless, c.word());
-            negatives.add(new NegativeResult(c, baselineColours.get(c), colourShare(with, c),
-                    accuracy(colourless, with, Attribute.SUBJECT), accuracy(colourless, with, Attribute.SETTING)));
+        List<Double> scales = settings.negativeGuidance() == null ? Collections.singletonList(null)
+                : Arrays.asList(null, settings.negativeGuidance());
+        for (Double scale : scales) {
+            for (Colour c : settings.negativeColours()) {
+                JudgeOutput with = generateAndJudge(colourless, c.word(), scale);
+                negatives.add(new NegativeResult(c, scale, baselineColours.get(c), colourShare(with, c),
+                        accuracy(colourless, with, Attribute.SUBJECT), accuracy(colourless, with, Attribute.SETTING)));
+            }
         }
         return new Report(judgeAccuracy, judgeThroughVae, clipZeroShot, wordCosine, generation, baseline, negatives);
     }
@@ -176,8 +187,12 @@ public final class StorybookEvaluation {
         return out;
     }
 
-    /** Image i is generated with seed {@code seed + i}, so runs with and without a negative prompt share their noise. */
-    private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative) {
+    /**
+     * Image i is generated with seed {@code seed + i}, so runs with and without a negative prompt share their noise.
+     *
+     * @param negativeGuidance {@code null}: the negative prompt replaces the unconditional one
+     */
+    private JudgeOutput generateAndJudge(List<Prompted> prompts, String negative, Double negativeGuidance) {
         List<BufferedImage> images = new ArrayList<>();
         TextToImage pipeline = new TextToImage(model);
         for (int start = 0; start < prompts.size(); start += settings.batch()) {
@@ -186,7 +201,7 @@ public final class StorybookEvaluation {
             GenerationRequest request = GenerationRequest.of(texts.get(0)).withPrompts(texts)
                     .withSteps(settings.steps()).withGuidance(settings.guidance()).withSeed(settings.seed() + start);
             if (negative != null) {
-                request = request.withNegativePrompt(negative);
+                request = request.withNegativePrompt(negative).withNegativeGuidance(negativeGuidance);
             }
             images.addAll(pipeline.generate(request, ProgressListener.NONE).images());
         }

@@ -31,6 +31,13 @@ import java.util.stream.Stream;
 public final class StorybookModel {
     /** The name generated images record as their model. */
     public static final String NAME = "inkwell-storybook";
+    /**
+     * The negative prompts' own guidance scale for this model ({@link
+     * dev.inkwell.pipeline.GenerationRequest#negativeGuidance}). Replacing the empty prompt pushes
+     * away from a negative prompt with the guidance scale minus one; this small model then overshoots
+     * into the opposite colours and loses the subject's shape (docs/storybook-model.md).
+     */
+    public static final double NEGATIVE_GUIDANCE = 1.5;
     private static final String RESOURCE = "model/";
     private static final String MANIFEST = "files.txt";
 

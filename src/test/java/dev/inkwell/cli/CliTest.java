@@ -85,13 +85,13 @@ class CliTest {
     @Test
     void onePromptPerImageWithItsOwnNegative(@TempDir Path dir) throws Exception {
         Run r = run("generate", "--model", Goldens.model("sd15-tiny").toString(), "-W", "32", "-H", "32", "--steps", "2",
-                "-p", "a red fox", "-p", "a blue cat", "-n", "blurry", "-n", "dark", "--seed", "7",
+                "-p", "a red fox", "-p", "a blue cat", "-n", "blurry", "-n", "dark", "--seed", "7", "--negative-guidance", "2",
                 "-o", dir.resolve("pair.png").toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(dev.inkwell.image.Images.readPngText(dir.resolve("pair-1.png")).get("parameters")
                 .startsWith("a red fox\nNegative prompt: blurry\n"));
         assertTrue(dev.inkwell.image.Images.readPngText(dir.resolve("pair-2.png")).get("parameters")
-                .startsWith("a blue cat\nNegative prompt: dark\nSteps: 2, Sampler: DDIM, CFG scale: 7.5, Seed: 8,"));
+                .startsWith("a blue cat\nNegative prompt: dark\nSteps: 2, Sampler: DDIM, CFG scale: 7.5, Negative guidance: 2, Seed: 8,"));
     }
 
     @Test
@@ -123,7 +123,9 @@ class CliTest {
                 new String[] {"generate", "--model", model, "-p", "x", "--strength", "0"},
                 new String[] {"generate", "--model", model, "-p", "x", "--clip-skip", "0"},
                 new String[] {"bench", "unet", "--size", "100"},
-                new String[] {"eval", "--guidance", "1"});
+                new String[] {"generate", "--model", model, "-p", "x", "--negative-guidance", "-1"},
+                new String[] {"eval", "--guidance", "1"},
+                new String[] {"eval", "--negative-guidance", "-0.5"});
         for (String[] args : cases) {
             Run r = run(args);
             assertTrue(r.exit() != 0, String.join(" ", args));

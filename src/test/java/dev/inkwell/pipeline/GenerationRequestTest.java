@@ -41,5 +41,8 @@ class GenerationRequestTest {
         assertThrows(IllegalArgumentException.class, () -> r.withSize(-8, 64));
         assertThrows(IllegalArgumentException.class, () -> r.withBatch(0));
         assertThrows(IllegalArgumentException.class, () -> r.withNegativePrompts(List.of("a", "b")));
+        assertEquals("negative guidance must be zero or more, not -1.0",
+                assertThrows(IllegalArgumentException.class, () -> r.withNegativeGuidance(-1.0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> r.withNegativeGuidance(Double.NaN));
     }
 }

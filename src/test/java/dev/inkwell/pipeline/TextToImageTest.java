@@ -98,6 +98,33 @@ class TextToImageTest {
     }
 
     @Test
+    void aNegativeBranchOfItsOwnIsReplacementAtScaleGMinusOneAndNoNegativeAtZero() {
+        // uncond + g(cond - uncond) - s(neg - uncond) is neg + g(cond - neg) at s = g - 1.
+        for (StableDiffusion model : new StableDiffusion[] {sd15, sdxl}) {
+            GenerationRequest r = request().withScheduler(SchedulerKind.EULER).withGuidance(6.0);
+            GenerationRequest negative = r.withNegativePrompt("a green forest");
+            float[] replaced = latents(model, negative);
+            float[] plain = latents(model, r);
+            float[] atGMinusOne = latents(model, negative.withNegativeGuidance(5.0));
+            float[] atZero = latents(model, negative.withNegativeGuidance(0.0));
+            float[] gentle = latents(model, negative.withNegativeGuidance(2.0));
+            assertTrue(maxAbsDiff(replaced, atGMinusOne) < 1e-4, model.family() + ": " + maxAbsDiff(replaced, atGMinusOne));
+            assertTrue(maxAbsDiff(plain, atZero) < 1e-4, model.family() + ": " + maxAbsDiff(plain, atZero));
+            assertTrue(maxAbsDiff(gentle, plain) > 1e-2 && maxAbsDiff(gentle, replaced) > 1e-2,
+                    model.family() + " scale 2 lies between");
+            // In a batch, an image without a negative prompt is guided as if none were given.
+            GenerationRequest batch = r.withPrompts(List.of(PROMPT, "a cat"))
+                    .withNegativePrompts(Arrays.asList("a green forest", null)).withNegativeGuidance(2.0);
+            float[] both = latents(model, batch);
+            float[] first = Arrays.copyOfRange(both, 0, both.length / 2);
+            float[] second = Arrays.copyOfRange(both, both.length / 2, both.length);
+            float[] catAlone = latents(model, r.withPrompts(List.of("a cat")).withSeed(4));
+            assertTrue(maxAbsDiff(gentle, first) < 1e-4, model.family() + ": " + maxAbsDiff(gentle, first));
+            assertTrue(maxAbsDiff(catAlone, second) < 1e-4, model.family() + ": " + maxAbsDiff(catAlone, second));
+        }
+    }
+
+    @Test
     void perImagePromptsInABatchEqualRunsOneByOneEvenWhenLengthsDiffer() {
         for (StableDiffusion model : new StableDiffusion[] {sd15, sdxl}) {
             List<String> prompts = List.of(PROMPT, LONG_PROMPT, "a cat");

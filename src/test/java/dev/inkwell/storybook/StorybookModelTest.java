@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /** The committed default model, loaded as any diffusers folder is, draws what it is asked for. */
@@ -67,8 +68,23 @@ class StorybookModelTest {
      */
     @Test
     void shortGenerationDrawsTheSubjectOfMostPrompts() {
+        assertSubjectsMostlyRight(r -> r);
+    }
+
+    /** The same with the negative prompt "red" at the model's own negative scale: no red, subjects kept. */
+    @Test
+    void aRedNegativePromptAtTheModelsScaleRemovesRedAndKeepsTheSubjects() {
+        JudgeOutput judged = assertSubjectsMostlyRight(
+                r -> r.withNegativePrompt("red").withNegativeGuidance(StorybookModel.NEGATIVE_GUIDANCE));
+        for (int i = 0; i < judged.images().size(); i++) {
+            assertTrue(judged.get(i).get(Attribute.COLOUR).value() != Colour.RED, "image " + i + " is red");
+        }
+    }
+
+    /** One prompt per subject, "a fox in a meadow" etc.: at least 6 of 8 subjects right. */
+    private static JudgeOutput assertSubjectsMostlyRight(UnaryOperator<GenerationRequest> edit) {
         List<String> prompts = Arrays.stream(Subject.values()).map(s -> "a " + s.word() + " in a meadow").toList();
-        JudgeOutput judged = generateAndJudge(prompts);
+        JudgeOutput judged = generateAndJudge(prompts, edit);
         List<Object> drawn = new ArrayList<>();
         int right = 0;
         for (int i = 0; i < prompts.size(); i++) {
@@ -77,15 +93,20 @@ class StorybookModelTest {
             right += subject == Subject.values()[i] ? 1 : 0;
         }
         assertTrue(right >= 6, right + " of 8 subjects right: " + drawn);
+        return judged;
     }
 
-    /** The committed model's images for {@code prompts} (20 steps, guidance 6, seeds from 7), judged. */
     private static JudgeOutput generateAndJudge(List<String> prompts) {
+        return generateAndJudge(prompts, r -> r);
+    }
+
+    /** The committed model's images for {@code prompts} (20 steps, guidance 6, seeds from 7, then {@code edit}), judged. */
+    private static JudgeOutput generateAndJudge(List<String> prompts, UnaryOperator<GenerationRequest> edit) {
         Path folder = StorybookModel.folder();
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32);
                 Judge judge = Judge.load(folder.resolve(StorybookTraining.JUDGE))) {
-            GenerationResult result = new TextToImage(sd).generate(GenerationRequest.of(prompts.get(0))
-                    .withPrompts(prompts).withSteps(20).withGuidance(6).withSeed(7), ProgressListener.NONE);
+            GenerationResult result = new TextToImage(sd).generate(edit.apply(GenerationRequest.of(prompts.get(0))
+                    .withPrompts(prompts).withSteps(20).withGuidance(6).withSeed(7)), ProgressListener.NONE);
             return judge.predict(result.images().toArray(BufferedImage[]::new));
         }
     }
