@@ -63,7 +63,7 @@ class StorybookModelTest {
 
     /**
      * The subject of a short generation, one prompt per subject, matches the prompt far more often
-     * than the one-in-eight of chance, though not yet always (79.0 % of 200 prompts in
+     * than the one-in-eight of chance, though not yet always (75.0 % of 200 prompts in
      * docs/storybook-model.md).
      */
     @Test
