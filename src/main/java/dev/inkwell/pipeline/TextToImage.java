@@ -78,7 +78,7 @@ public final class TextToImage {
                     Tensor t = run.integerTimesteps()
                             ? Torch.longs(new long[] {(long) timesteps[i]}, 1)
                             : Torch.floats(new float[] {(float) timesteps[i]}, 1);
-                    Tensor everyBranch = Ops.cat(0, Collections.nCopies(branches, x).toArray(Tensor[]::new));
+                    Tensor everyBranch = branches == 1 ? x : Ops.cat(0, Collections.nCopies(branches, x).toArray(Tensor[]::new));
                     Tensor predicted = model.unet().forward(everyBranch, t, cond);
                     if (guided) {
                         TensorVector parts = predicted.chunk(branches, 0);
