@@ -68,9 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         if (!(guidance > 1)) {
             throw new IllegalArgumentException("--guidance must be above 1 (negative prompts act only through guidance), not " + guidance);
         }
-        if (negativeGuidance != null && !(negativeGuidance >= 0)) {
-            throw new IllegalArgumentException("--negative-guidance must be zero or more, not " + negativeGuidance);
-        }
+        GenerationRequest.checkNegativeGuidance(negativeGuidance); // before the minutes of judging, not after
         PrintWriter out = spec.commandLine().getOut();
         StorybookEvaluation.Settings standard = StorybookEvaluation.Settings.standard(seed);
         StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,

@@ -72,9 +72,7 @@ public record GenerationRequest(
         if (clipSkip < 1) {
             throw new IllegalArgumentException("clip skip must be at least 1, not " + clipSkip);
         }
-        if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("negative guidance must be zero or more, not " + negativeGuidance);
-        }
+        checkNegativeGuidance(negativeGuidance);
         if (!(strength > 0 && strength <= 1)) {
             throw new IllegalArgumentException("strength must be in (0, 1], not " + strength);
         }
@@ -101,6 +99,13 @@ public record GenerationRequest(
     /** The negative prompt of image {@code i}, or {@code null} for none. */
     public String negativePrompt(int i) {
         return negativePrompts == null ? null : negativePrompts.get(i);
+    }
+
+    /** Refuses a {@link #negativeGuidance} that is negative or not finite; {@code null} is the reference behaviour. */
+    public static void checkNegativeGuidance(Double negativeGuidance) {
+        if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("negative guidance must be zero or more, not " + negativeGuidance);
+        }
     }
 
     /** Whether guidance runs a third branch for the negative prompts ({@link #negativeGuidance}). */
