@@ -58,10 +58,14 @@ public final class StorybookConfigs {
         return UNetConfig.from(Config.of("storybook unet", Config.toJson(unetFields())));
     }
 
-    /** SD 1.x's training noise schedule; generation defaults to Euler. */
+    /**
+     * SD 1.x's training noise schedule; generation defaults to Euler ancestral, whose fresh noise at
+     * every step lets this small UNet correct its errors: the right subject in 85.5 % of the eval's
+     * prompts against 75.0 % with Euler (docs/storybook-model.md).
+     */
     public static Map<String, Object> schedulerFields() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("_class_name", "EulerDiscreteScheduler");
+        json.put("_class_name", "EulerAncestralDiscreteScheduler");
         json.put("beta_start", 0.00085);
         json.put("beta_end", 0.012);
         json.put("beta_schedule", "scaled_linear");
@@ -76,7 +80,7 @@ public final class StorybookConfigs {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("_class_name", "StableDiffusionPipeline");
         json.put("_inkwell_model", "storybook");
-        json.put("scheduler", List.of("diffusers", "EulerDiscreteScheduler"));
+        json.put("scheduler", List.of("diffusers", "EulerAncestralDiscreteScheduler"));
         json.put("text_encoder", List.of("transformers", "CLIPTextModel"));
         json.put("tokenizer", List.of("transformers", "CLIPTokenizer"));
         json.put("unet", List.of("diffusers", "UNet2DConditionModel"));
