@@ -2,6 +2,7 @@ package dev.inkwell.storybook;
 
 import dev.inkwell.clip.ClipVisionConfig;
 import dev.inkwell.nn.Config;
+import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.text.ClipTextConfig;
 import dev.inkwell.unet.UNetConfig;
 import java.util.Arrays;
@@ -18,6 +19,12 @@ public final class StorybookConfigs {
     /** The CLIP text tower's width, and so the UNet's cross-attention width. */
     static final int TEXT_WIDTH = 128;
     private static final int END_OF_TEXT = 49407;
+    /**
+     * The sampler generation defaults to: Euler ancestral, whose fresh noise at every step lets this
+     * small UNet correct its errors (the right subject in 85.5 % of the eval's prompts against 75.0 %
+     * with Euler; docs/storybook-model.md).
+     */
+    private static final SchedulerKind SAMPLER = SchedulerKind.EULER_A;
 
     private StorybookConfigs() {}
 
@@ -58,14 +65,10 @@ public final class StorybookConfigs {
         return UNetConfig.from(Config.of("storybook unet", Config.toJson(unetFields())));
     }
 
-    /**
-     * SD 1.x's training noise schedule; generation defaults to Euler ancestral, whose fresh noise at
-     * every step lets this small UNet correct its errors: the right subject in 85.5 % of the eval's
-     * prompts against 75.0 % with Euler (docs/storybook-model.md).
-     */
+    /** SD 1.x's training noise schedule, named as the model's sampler. */
     public static Map<String, Object> schedulerFields() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("_class_name", "EulerAncestralDiscreteScheduler");
+        json.put("_class_name", SAMPLER.className());
         json.put("beta_start", 0.00085);
         json.put("beta_end", 0.012);
         json.put("beta_schedule", "scaled_linear");
@@ -80,7 +83,7 @@ public final class StorybookConfigs {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("_class_name", "StableDiffusionPipeline");
         json.put("_inkwell_model", "storybook");
-        json.put("scheduler", List.of("diffusers", "EulerAncestralDiscreteScheduler"));
+        json.put("scheduler", List.of("diffusers", SAMPLER.className()));
         json.put("text_encoder", List.of("transformers", "CLIPTextModel"));
         json.put("tokenizer", List.of("transformers", "CLIPTokenizer"));
         json.put("unet", List.of("diffusers", "UNet2DConditionModel"));
