@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
@@ -27,14 +29,16 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * A CLIP model (transformers' {@code CLIPModel}): a text tower with its projection, an image tower
  * with its projection, and the learned temperature {@code logit_scale}. In a model folder the text
- * tower is the pipeline's {@code text_encoder/} and everything else lives in {@code clip/}, so the
- * text tower, by far the largest part, is stored once.
+ * tower's first layers (all of them, or as many as the pipeline's text encoder runs) are the
+ * pipeline's {@code text_encoder/} and everything else lives in {@code clip/}, so the token
+ * embedding, by far the largest part, is stored once.
  */
 public final class Clip implements AutoCloseable {
     public static final String FOLDER = "clip";
     public static final String TEXT_FOLDER = "text_encoder";
     private static final String WEIGHTS_FILE = "model.safetensors";
     private static final String TEXT_PREFIX = "text_model.";
+    private static final Pattern TEXT_LAYER = Pattern.compile("text_model\\.encoder\\.layers\\.(\\d+)\\.");
     /** CLIP's initial temperature, 1 / 0.07, and its cap of 100 on the scale. */
     private static final double INITIAL_LOGIT_SCALE = Math.log(1 / 0.07);
     private static final double MAX_LOGIT_SCALE = 100;
@@ -69,7 +73,7 @@ public final class Clip implements AutoCloseable {
         Path textFolder = modelFolder.resolve(TEXT_FOLDER);
         Path clipFolder = modelFolder.resolve(FOLDER);
         Config clipConfig = Config.read(clipFolder.resolve("config.json"));
-        return new Clip(ClipTextConfig.from(Config.read(textFolder.resolve("config.json"))),
+        return new Clip(ClipTextConfig.from(clipConfig.child("text_config")),
                 ClipVisionConfig.from(clipConfig.child("vision_config")),
                 SafeTensorsSource.open(List.of(textFolder.resolve(WEIGHTS_FILE), clipFolder.resolve(WEIGHTS_FILE))));
     }
@@ -112,19 +116,26 @@ public final class Clip implements AutoCloseable {
     }
 
     /**
-     * Writes {@code text_encoder/} (a transformers {@code CLIPTextModel}: config and the text tower's
-     * weights) and {@code clip/} (a {@code CLIPModel} config and the remaining weights) into
-     * {@code modelFolder}, float32, each folder replaced atomically.
+     * Writes {@code text_encoder/} (a transformers {@code CLIPTextModel}: config and weights of the
+     * text tower's first {@code textEncoderLayers} layers, with its embeddings and final LayerNorm)
+     * and {@code clip/} (a {@code CLIPModel} config and the remaining weights) into
+     * {@code modelFolder}, float32, each folder replaced atomically. Fewer layers than the tower's
+     * make a text encoder that reads the prompt where the tower still tells its words apart.
      */
-    public void save(Path modelFolder) throws IOException {
+    public void save(Path modelFolder, int textEncoderLayers) throws IOException {
+        if (textEncoderLayers < 1 || textEncoderLayers > textConfig.layers()) {
+            throw new IllegalArgumentException("the text encoder can run 1 to " + textConfig.layers()
+                    + " of the tower's layers, not " + textEncoderLayers);
+        }
         Map<String, SafeTensorsWriter.Tensor> textWeights = new LinkedHashMap<>();
         Map<String, SafeTensorsWriter.Tensor> rest = new LinkedHashMap<>();
         try (PointerScope scope = new PointerScope()) {
-            parameters().forEach((key, t) ->
-                    (key.startsWith(TEXT_PREFIX) ? textWeights : rest).put(key, ParameterFiles.entry(key, t)));
+            parameters().forEach((key, t) -> (inTextEncoder(key, textEncoderLayers) ? textWeights : rest)
+                    .put(key, ParameterFiles.entry(key, t)));
         }
         AtomicFiles.replaceFolder(modelFolder.resolve(TEXT_FOLDER), folder -> {
-            Files.writeString(folder.resolve("config.json"), Config.toJson(textConfig.withProjection(false).fields()));
+            Files.writeString(folder.resolve("config.json"),
+                    Config.toJson(textConfig.withProjection(false).withLayers(textEncoderLayers).fields()));
             SafeTensorsWriter.write(folder.resolve(WEIGHTS_FILE), textWeights);
         });
         Map<String, Object> config = new LinkedHashMap<>();
@@ -139,6 +150,15 @@ public final class Clip implements AutoCloseable {
             Files.writeString(folder.resolve("config.json"), Config.toJson(config));
             SafeTensorsWriter.write(folder.resolve(WEIGHTS_FILE), rest);
         });
+    }
+
+    /** Whether {@code key} belongs to the text encoder: a text-tower weight not of layer {@code layers} or deeper. */
+    private static boolean inTextEncoder(String key, int layers) {
+        if (!key.startsWith(TEXT_PREFIX)) {
+            return false;
+        }
+        Matcher layer = TEXT_LAYER.matcher(key);
+        return !layer.lookingAt() || Integer.parseInt(layer.group(1)) < layers;
     }
 
     private static Tensor normalise(Tensor embeds) {

@@ -2,7 +2,6 @@ package dev.inkwell.storybook;
 
 import dev.inkwell.clip.Clip;
 import dev.inkwell.clip.ClipTrainer;
-import dev.inkwell.image.Images;
 import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.judge.Judge;
 import dev.inkwell.judge.JudgeTrainer;
@@ -26,11 +25,11 @@ import dev.inkwell.vae.AutoencoderKL;
 import dev.inkwell.weights.ComponentFiles;
 import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.weights.RandomSource;
-import dev.inkwell.world.CaptionedSample;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,10 +40,10 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * {@code inkwell train storybook}: every model of the default model, from scratch, in order: the CLIP
- * (contrastive), the VAE, the UNet on VAE latents conditioned on the frozen CLIP text tower's last
- * layer (after its final LayerNorm, as SD 1.x), then the judge that scores generations. Each stage
- * checkpoints and resumes;
- * a finished stage is skipped, so the command can simply be run again after an interruption. All
+ * (contrastive), the VAE, the UNet on VAE latents conditioned on the frozen text encoder's last layer
+ * (after its final LayerNorm, as SD 1.x; the text encoder is the CLIP tower's first
+ * {@link StorybookConfigs#TEXT_ENCODER_LAYERS} layers), then the judge that scores generations. Each
+ * stage checkpoints and resumes; a finished stage is skipped, so the command can simply be run again after an interruption. All
  * losses go to {@code losses.csv} and {@code losses.png} in the run folder; the model, in diffusers
  * layout (float32), to {@code model/}, with the judge in {@code model/judge/}, and its float16 copy
  * to {@code model-fp16/}.
@@ -62,21 +61,23 @@ public final class StorybookTraining {
     /**
      * The UNet stage's schedule: linear warmup, constant rate, EMA of the weights.
      *
+     * @param poolSize how many scenes the stage draws and encodes once, for all its steps to take their batches from
+     *     ({@link LatentPool})
      * @param snrGamma Min-SNR-γ timestep weighting ({@link EpsilonTrainer.Settings#snrGamma}); 0 for DDPM's plain loss
      */
-    public record UNetSettings(long steps, int batchSize, double learningRate, long warmupSteps, double captionDropout,
-            double emaDecay, double snrGamma, long checkpointEvery, long logEvery) {}
+    public record UNetSettings(long steps, int batchSize, int poolSize, double learningRate, long warmupSteps,
+            double captionDropout, double emaDecay, double snrGamma, long checkpointEvery, long logEvery) {}
 
     public record Settings(long seed, JudgeTrainer.Settings judge, ClipTrainer.Settings clip, VaeTrainer.Settings vae,
             UNetSettings unet) {
 
         /**
-         * The full run, about 112 minutes on two idle CPU cores (CLIP 8.1 minutes, VAE 11.2, UNet 58.3,
-         * judge 34.8), inside the two-hour budget.
+         * The full run, about 114 minutes on two idle CPU cores (CLIP 8.1 minutes, VAE 11.2, UNet 60 with
+         * its pool, judge 34.8), inside the two-hour budget.
          */
         public static Settings full(long seed) {
             return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 1.0, 100, 20),
-                    VaeTrainer.Settings.defaults(seed, 3600), new UNetSettings(7000, 32, 8e-4, 100, 0.1, 0.999, 5, 100, 20));
+                    VaeTrainer.Settings.defaults(seed, 3600), new UNetSettings(8000, 32, 65536, 8e-4, 100, 0.1, 0.999, 5, 100, 20));
         }
     }
 
@@ -118,7 +119,7 @@ public final class StorybookTraining {
         try (Clip clip = Clip.fresh(StorybookConfigs.text(), StorybookConfigs.vision(), settings.seed());
                 ClipTrainer trainer = new ClipTrainer(clip, tokenizer(), settings)) {
             trainer.run(checkpoint, losses, log);
-            clip.save(model);
+            clip.save(model, StorybookConfigs.TEXT_ENCODER_LAYERS);
         }
     }
 
@@ -141,29 +142,25 @@ public final class StorybookTraining {
                 SchedulerConfig.read(model.resolve("scheduler/scheduler_config.json"))).schedule();
         try (ClipTextModel text = ClipTextModel.load(model.resolve("text_encoder"),
                         ComponentFiles.open(model.resolve("text_encoder")), Precision.FLOAT32);
-                AutoencoderKL vae = AutoencoderKL.load(model.resolve("vae"), ComponentFiles.open(model.resolve("vae")),
-                        Precision.FLOAT32);
+                LatentPool pool = latentPool(model, seed, settings.poolSize(), tokenizer, log);
                 UNet2DConditionModel unet = new UNet2DConditionModel(StorybookConfigs.unet(), new RandomSource(seed),
                         Precision.FLOAT32);
                 AdamW optimizer = new AdamW(unet.parameters(), AdamW.Options.DEFAULT);
                 Ema ema = new Ema(unet.parameters(), settings.emaDecay());
-                Tensor empty = encode(text, tokenizer, List.of(""))) {
+                Tensor empty = encode(text, tokenizer.encodeForModel(List.of("")))) {
             EpsilonTrainer trainer = new EpsilonTrainer(unet, schedule, optimizer, ema, empty,
                     new EpsilonTrainer.Settings(seed, settings.captionDropout(), 1.0, settings.snrGamma()));
             TrainingRun.run(new TrainingRun.Plan("unet", seed, settings.steps(), settings.checkpointEvery(),
                     settings.logEvery()), checkpoint, unet.parameters(), optimizer, ema, step -> {
                         SplittableRandom random = TrainingSteps.random(~seed, step);
-                        List<CaptionedSample> samples = CaptionedSample.draw(random, settings.batchSize());
-                        List<String> captions = samples.stream().map(s -> s.caption().text()).toList();
+                        long[] batch = new long[settings.batchSize()];
+                        Arrays.setAll(batch, i -> random.nextInt(pool.size()));
                         try (PointerScope scope = new PointerScope()) {
-                            Tensor latents;
-                            try (NoGradGuard noGrad = new NoGradGuard()) {
-                                latents = vae.toLatents(vae.encode(Images.toTensor(CaptionedSample.images(samples))).mean());
-                            }
-                            Tensor context = encode(text, tokenizer, captions);
+                            Tensor context = encode(text, pool.ids(batch));
                             ema.warmUp(step);
                             double lr = settings.learningRate() * Math.min(1, (step + 1.0) / settings.warmupSteps());
-                            return Map.of(settings.snrGamma() == 0 ? "mse" : "min-SNR mse", trainer.step(step, latents, context, lr).loss());
+                            return Map.of(settings.snrGamma() == 0 ? "mse" : "min-SNR mse",
+                                    trainer.step(step, pool.latents(batch), context, lr).loss());
                         }
                     }, losses, log);
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
@@ -176,9 +173,17 @@ public final class StorybookTraining {
         }
     }
 
-    /** The text tower's last layer (after the final LayerNorm) for 77-token rows, without gradients. */
-    private static Tensor encode(ClipTextModel text, ClipTokenizer tokenizer, List<String> prompts) {
-        long[][] ids = tokenizer.encodeForModel(prompts);
+    /** The UNet's training scenes as latents, encoded by the trained VAE (which is closed again). */
+    private static LatentPool latentPool(Path model, long seed, int size, ClipTokenizer tokenizer, PrintWriter log) {
+        try (AutoencoderKL vae = AutoencoderKL.load(model.resolve("vae"), ComponentFiles.open(model.resolve("vae")),
+                Precision.FLOAT32)) {
+            return LatentPool.loadOrBuild(model.resolve("unet-latents-training.safetensors"), vae, tokenizer, seed,
+                    size, log);
+        }
+    }
+
+    /** The text encoder's last layer (after the final LayerNorm) for 77-token rows, without gradients. */
+    private static Tensor encode(ClipTextModel text, long[][] ids) {
         try (NoGradGuard noGrad = new NoGradGuard()) {
             return Torch.scoped(() -> text.encode(ids).lastHiddenState());
         }

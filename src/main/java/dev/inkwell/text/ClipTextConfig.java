@@ -42,6 +42,12 @@ public record ClipTextConfig(
                 layerNormEps, eosTokenId, projectionDim, projection);
     }
 
+    /** The same tower cut after its first {@code n} layers. */
+    public ClipTextConfig withLayers(int n) {
+        return new ClipTextConfig(vocabSize, hiddenSize, intermediateSize, n, heads, maxPositions, hiddenAct,
+                layerNormEps, eosTokenId, projectionDim, withProjection);
+    }
+
     /** The transformers config fields, for {@code config.json} or a {@code CLIPModel}'s {@code text_config}. */
     public Map<String, Object> fields() {
         Map<String, Object> json = new LinkedHashMap<>();

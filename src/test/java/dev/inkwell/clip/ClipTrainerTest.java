@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.inkwell.storybook.StorybookConfigs;
 import dev.inkwell.storybook.StorybookTraining;
 import dev.inkwell.tensor.Torch;
+import dev.inkwell.tensor.Precision;
 import dev.inkwell.text.ClipTextConfig;
+import dev.inkwell.text.ClipTextModel;
+import dev.inkwell.weights.ComponentFiles;
 import dev.inkwell.world.Sample;
 import dev.inkwell.image.Images;
 import java.nio.file.Path;
@@ -55,8 +58,14 @@ class ClipTrainerTest {
         long[][] ids = StorybookTraining.tokenizer().encodeForModel(List.of("a red fox", "a blue robot in the city"));
         try (Clip clip = Clip.fresh(StorybookConfigs.text(), StorybookConfigs.vision(), 5);
                 PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            clip.save(dir);
-            try (Clip loaded = Clip.load(dir)) {
+            clip.save(dir, 1);
+            try (Clip loaded = Clip.load(dir);
+                    ClipTextModel encoder = ClipTextModel.load(dir.resolve(Clip.TEXT_FOLDER),
+                            ComponentFiles.open(dir.resolve(Clip.TEXT_FOLDER)), Precision.FLOAT32)) {
+                // The pipeline's text encoder is the tower's first layer and its final LayerNorm.
+                assertEquals(1, encoder.config().layers());
+                assertArrayEquals(Torch.toFloats(clip.text().finalLayerNorm(clip.text().encode(ids).hiddenStates().get(1))),
+                        Torch.toFloats(encoder.encode(ids).lastHiddenState()));
                 var images = Images.toTensor(Sample.images(Sample.draw(2, 3)));
                 assertArrayEquals(Torch.toFloats(clip.textEmbeds(ids)), Torch.toFloats(loaded.textEmbeds(ids)));
                 assertArrayEquals(Torch.toFloats(clip.imageEmbeds(images)), Torch.toFloats(loaded.imageEmbeds(images)));

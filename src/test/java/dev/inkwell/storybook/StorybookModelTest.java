@@ -66,7 +66,7 @@ class StorybookModelTest {
 
     /**
      * The subject of a short generation, one prompt per subject, matches the prompt far more often
-     * than the one-in-eight of chance, though not yet always (85.5 % of 200 prompts in
+     * than the one-in-eight of chance, though not yet always (87.5 % of 200 prompts in
      * docs/storybook-model.md).
      */
     @Test
