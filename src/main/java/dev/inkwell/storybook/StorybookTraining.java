@@ -43,10 +43,10 @@ import org.bytedeco.pytorch.Tensor;
  * (contrastive), the VAE, the UNet on VAE latents conditioned on the frozen text encoder's last layer
  * (after its final LayerNorm, as SD 1.x; the text encoder is the CLIP tower's first
  * {@link StorybookConfigs#TEXT_ENCODER_LAYERS} layers), then the judge that scores generations. Each
- * stage checkpoints and resumes; a finished stage is skipped, so the command can simply be run again after an interruption. All
- * losses go to {@code losses.csv} and {@code losses.png} in the run folder; the model, in diffusers
- * layout (float32), to {@code model/}, with the judge in {@code model/judge/}, and its float16 copy
- * to {@code model-fp16/}.
+ * stage checkpoints and resumes; a finished stage is skipped, so the command can simply be run again
+ * after an interruption. All losses go to {@code losses.csv} and {@code losses.png} in the run folder;
+ * the model, in diffusers layout (float32), to {@code model/}, with the judge in {@code model/judge/},
+ * and its float16 copy to {@code model-fp16/}.
  */
 public final class StorybookTraining {
     public static final String MODEL = "model";
