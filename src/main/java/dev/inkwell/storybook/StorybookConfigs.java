@@ -84,6 +84,10 @@ public final class StorybookConfigs {
         json.put("prediction_type", "epsilon");
         json.put("steps_offset", 1);
         json.put("timestep_spacing", "leading");
+        // As SD 1.x's own config: DDIM and DDPM would otherwise clip their x0 estimates to [-1, 1],
+        // which suits pixels, not unit-variance latents.
+        json.put("clip_sample", false);
+        json.put("set_alpha_to_one", false);
         return json;
     }
 
