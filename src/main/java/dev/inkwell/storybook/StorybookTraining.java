@@ -159,7 +159,8 @@ public final class StorybookTraining {
                         try (PointerScope scope = new PointerScope()) {
                             Tensor context = encode(text, pool.ids(batch));
                             ema.warmUp(step);
-                            double lr = settings.learningRate() * Math.min(1, (step + 1.0) / settings.warmupSteps());
+                            double lr = TrainingSteps.warmupLearningRate(step, settings.learningRate(),
+                                    settings.warmupSteps());
                             return Map.of(settings.snrGamma() == 0 ? "mse" : "min-SNR mse",
                                     trainer.step(step, pool.latents(batch), context, lr).loss());
                         }

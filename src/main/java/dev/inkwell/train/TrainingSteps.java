@@ -32,6 +32,11 @@ public final class TrainingSteps {
         return gradNorm;
     }
 
+    /** Linear warmup over {@code warmup} steps to {@code peak}, then constant. */
+    public static double warmupLearningRate(long step, double peak, long warmup) {
+        return peak * Math.min(1, (step + 1.0) / Math.max(1, warmup));
+    }
+
     /** Linear warmup over {@code warmup} steps to {@code peak}, then cosine decay to zero at {@code total}. */
     public static double cosineLearningRate(long step, double peak, long warmup, long total) {
         if (step < warmup) {

@@ -62,7 +62,7 @@ public final class VaeTrainer {
         }
 
         double learningRate(long step) {
-            return learningRate * Math.min(1, (step + 1.0) / Math.max(1, warmupSteps));
+            return TrainingSteps.warmupLearningRate(step, learningRate, warmupSteps);
         }
     }
 
