@@ -98,6 +98,9 @@ public final class LossLog {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(stage.getKey())
                     .xAxisTitle("step").build();
             chart.getStyler().setYAxisLogarithmic(true);
+            // From step 0 the ticks fall on round steps; without thousands separators 4-digit labels
+            // do not run into each other.
+            chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("0");
             stage.getValue().forEach((name, points) -> {
                 double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
                 double[] y = points.stream().mapToDouble(p -> Math.max(p[1], 1e-9)).toArray();
