@@ -76,7 +76,7 @@ final class TrainCommand implements Runnable {
         Long steps;
 
         @Option(names = "--vae", paramLabel = "DIR",
-                description = "A VAE folder (diffusers layout): half of each batch is shown as it reconstructs the scenes, "
+                description = "A VAE folder (diffusers layout): a quarter of each batch is shown as it reconstructs the scenes, "
                         + "as in the storybook run (default: renderings only).")
         Path vaeFolder;
 

@@ -72,9 +72,8 @@ public final class StorybookTraining {
             UNetSettings unet) {
 
         /**
-         * The full run, about 125 minutes on two idle CPU cores (CLIP 8.1 minutes, VAE 22.3, UNet 60 with
-         * its pool, judge 34.8): five over the two-hour budget since the VAE's steps doubled
-         * (docs/storybook-model.md).
+         * The full run, about 119 minutes on two idle CPU cores (CLIP 8.1 minutes, VAE 22.3, UNet 60 with
+         * its pool, judge 29.0), inside the two-hour budget (docs/storybook-model.md).
          */
         public static Settings full(long seed) {
             return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 1.0, 100, 20),
