@@ -98,8 +98,7 @@ public final class LossLog {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(stage.getKey())
                     .xAxisTitle("step").build();
             chart.getStyler().setYAxisLogarithmic(true);
-            // From step 0 the ticks fall on round steps; without thousands separators 4-digit labels
-            // do not run into each other.
+            // Without thousands separators XChart's 4-digit step labels do not run into each other.
             chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("0");
             stage.getValue().forEach((name, points) -> {
                 double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
