@@ -98,7 +98,8 @@ public final class LossLog {
             XYChart chart = new XYChartBuilder().width(width).height(height).title(stage.getKey())
                     .xAxisTitle("step").build();
             chart.getStyler().setYAxisLogarithmic(true);
-            // Without thousands separators XChart's 4-digit step labels do not run into each other.
+            // Every stage's axis starts at step 0; without thousands separators XChart's 4-digit step
+            // labels do not run into each other.
             chart.getStyler().setXAxisMin(0.0).setXAxisDecimalPattern("0");
             stage.getValue().forEach((name, points) -> {
                 double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
