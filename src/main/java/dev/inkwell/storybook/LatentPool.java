@@ -30,12 +30,15 @@ import org.bytedeco.pytorch.Tensor;
 final class LatentPool implements AutoCloseable {
     private static final int CHUNK = 32;
     private static final String SEED = "seed";
+    private static final String ACCESSORY_CELLS = "accessory_cells";
 
     private final Tensor latents;
+    private final Tensor accessoryCells;
     private final long[][] ids;
 
-    private LatentPool(Tensor latents, long[][] ids) {
+    private LatentPool(Tensor latents, Tensor accessoryCells, long[][] ids) {
         this.latents = latents;
+        this.accessoryCells = accessoryCells;
         this.ids = ids;
     }
 
@@ -55,16 +58,22 @@ final class LatentPool implements AutoCloseable {
                 throw new IllegalArgumentException(file + " holds " + shape[0] + " scenes of seed "
                         + st.metadata().get(SEED) + ", not " + size + " of seed " + seed);
             }
+            if (!st.entries().containsKey(ACCESSORY_CELLS)) {
+                throw new IllegalArgumentException(file + " was built by an older Inkwell without the named accessories'"
+                        + " cells; delete it to build it again");
+            }
             long[] flat = st.longs("input_ids");
             int length = Math.toIntExact(flat.length / size);
             long[][] rows = new long[size][];
             Arrays.setAll(rows, i -> Arrays.copyOfRange(flat, i * length, (i + 1) * length));
-            return new LatentPool(Torch.floats(st.floats("latents"), shape), rows);
+            return new LatentPool(Torch.floats(st.floats("latents"), shape),
+                    Torch.floats(st.floats(ACCESSORY_CELLS), st.entry(ACCESSORY_CELLS).shape()), rows);
         }
     }
 
     private static void build(Path file, AutoencoderKL vae, ClipTokenizer tokenizer, long seed, int size, PrintWriter log) {
         float[] values = null;
+        float[] cells = null;
         long[] latentShape = null;
         long[] flatIds = null;
         int length = 0;
@@ -80,10 +89,16 @@ final class LatentPool implements AutoCloseable {
                     values = new float[Math.toIntExact(Arrays.stream(latentShape).reduce(1, Math::multiplyExact))];
                     length = rows[0].length;
                     flatIds = new long[size * length];
+                    cells = new float[Math.toIntExact((long) size * latentShape[2] * latentShape[3])];
                 }
                 encoded = Torch.toFloats(z.contiguous());
             }
             System.arraycopy(encoded, 0, values, chunk * encoded.length, encoded.length);
+            int grid = Math.toIntExact(latentShape[2]);
+            for (int i = 0; i < CHUNK; i++) {
+                float[] named = samples.get(i).namedAccessoryCells(grid);
+                System.arraycopy(named, 0, cells, (chunk * CHUNK + i) * named.length, named.length);
+            }
             for (int i = 0; i < CHUNK; i++) {
                 System.arraycopy(rows[i], 0, flatIds, (chunk * CHUNK + i) * length, length);
             }
@@ -94,6 +109,8 @@ final class LatentPool implements AutoCloseable {
         }
         SafeTensorsWriter.write(file, Map.of(
                         "latents", SafeTensorsWriter.Tensor.ofFloats(latentShape, values),
+                        ACCESSORY_CELLS, SafeTensorsWriter.Tensor.ofFloats(
+                                new long[] {size, 1, latentShape[2], latentShape[3]}, cells),
                         "input_ids", SafeTensorsWriter.Tensor.ofLongs(new long[] {size, length}, flatIds)),
                 Map.of(SEED, Long.toString(seed)));
     }
@@ -107,6 +124,14 @@ final class LatentPool implements AutoCloseable {
         return latents.index_select(0, Torch.longs(indices, indices.length));
     }
 
+    /**
+     * Where the accessory each caption names is drawn, {@code [B, 1, h, w]} on the latent grid: 1 in
+     * the cells it changes, else 0 (all 0 where the caption names none).
+     */
+    Tensor accessoryCells(long[] indices) {
+        return accessoryCells.index_select(0, Torch.longs(indices, indices.length));
+    }
+
     /** The caption token rows of the scenes at {@code indices}. */
     long[][] ids(long[] indices) {
         return Arrays.stream(indices).mapToObj(i -> ids[Math.toIntExact(i)]).toArray(long[][]::new);
@@ -115,5 +140,6 @@ final class LatentPool implements AutoCloseable {
     @Override
     public void close() {
         latents.close();
+        accessoryCells.close();
     }
 }

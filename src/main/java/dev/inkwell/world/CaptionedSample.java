@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** A scene, a caption of it and its rendering: what text-conditioned training draws. */
-public record CaptionedSample(Scene scene, Caption caption, BufferedImage image) {
+/** A scene, a caption of it and its rendering (with the seed it was rendered with): what text-conditioned training draws. */
+public record CaptionedSample(Scene scene, Caption caption, BufferedImage image, long renderSeed) {
 
     /**
      * {@code count} samples for one training step: a scene sampler and a captioner seeded from the
@@ -19,8 +19,31 @@ public record CaptionedSample(Scene scene, Caption caption, BufferedImage image)
         List<CaptionedSample> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Scene scene = sampler.next();
-            BufferedImage image = renderer.render(scene, random.nextLong());
-            out.add(new CaptionedSample(scene, captioner.caption(scene), image));
+            long renderSeed = random.nextLong();
+            out.add(new CaptionedSample(scene, captioner.caption(scene), renderer.render(scene, renderSeed), renderSeed));
+        }
+        return out;
+    }
+
+    /**
+     * Where the accessory the caption names is drawn, on a {@code cells x cells} grid over the image:
+     * 1 in each cell with a pixel that the accessory changes (the scene rendered without it, from the
+     * same seed, differs there), else 0; all 0 when the caption names no accessory.
+     */
+    public float[] namedAccessoryCells(int cells) {
+        float[] out = new float[cells * cells];
+        if (!caption.namedAttributes().contains(Caption.ACCESSORY)) {
+            return out;
+        }
+        BufferedImage bare = new Renderer().render(scene.withAccessory(Accessory.NONE), renderSeed);
+        int w = image.getWidth();
+        int h = image.getHeight();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                if (image.getRGB(x, y) != bare.getRGB(x, y)) {
+                    out[(y * cells / h) * cells + x * cells / w] = 1;
+                }
+            }
         }
         return out;
     }

@@ -32,4 +32,10 @@ public record Scene(
         Objects.requireNonNull(proportions, "proportions");
         Objects.requireNonNull(appendages, "appendages");
     }
+
+    /** This scene with {@code other} worn instead of its accessory. */
+    public Scene withAccessory(Accessory other) {
+        return new Scene(subject, colour, other, setting, pose, size, pattern, accessoryColour, eyeColour, proportions,
+                appendages);
+    }
 }

@@ -42,6 +42,7 @@ class LatentPoolTest {
                 built = Torch.toFloats(pool.latents(new long[] {32, 0}));
                 assertArrayEquals(expected, Arrays.copyOf(built, expected.length), 1e-5f);
                 assertArrayEquals(expectedIds, pool.ids(new long[] {32})[0]);
+                assertArrayEquals(chunk.get(0).namedAccessoryCells(16), Torch.toFloats(pool.accessoryCells(new long[] {32})));
             }
             try (LatentPool read = LatentPool.loadOrBuild(file, null, StorybookTraining.tokenizer(), seed, 64, NO_LOG)) {
                 assertArrayEquals(built, Torch.toFloats(read.latents(new long[] {32, 0})));

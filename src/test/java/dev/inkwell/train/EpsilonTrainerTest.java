@@ -31,14 +31,14 @@ class EpsilonTrainerTest {
 
         Run(double snrGamma) {
             trainer = new EpsilonTrainer(unet, TrainingFixture.schedule(), adamw, ema, DATA[2],
-                    new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma));
+                    new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma, 0));
         }
 
         List<Double> train(long from, long to) {
             List<Double> losses = new ArrayList<>();
             for (long step = from; step < to; step++) {
                 double warmup = Math.min(1, (step + 1) / 5.0);
-                losses.add(trainer.step(step, DATA[0], DATA[1], LR * warmup).loss());
+                losses.add(trainer.step(step, DATA[0], DATA[1], null, LR * warmup).loss());
             }
             return losses;
         }

@@ -1,0 +1,57 @@
+package dev.inkwell.world;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class CaptionedSampleTest {
+
+    @Test
+    void marksTheCellsOfANamedAccessoryAndNothingElse() {
+        int named = 0;
+        for (CaptionedSample sample : CaptionedSample.draw(new SplittableRandom(3), 200)) {
+            float[] cells = sample.namedAccessoryCells(16);
+            int marked = 0;
+            for (float c : cells) {
+                marked += (int) c;
+            }
+            if (!sample.caption().namedAttributes().contains(Caption.ACCESSORY)) {
+                assertEquals(0, marked, sample.caption().text());
+                continue;
+            }
+            named++;
+            // A hat, a scarf or glasses: a few cells of the 256, never the whole picture.
+            assertTrue(marked >= 1 && marked <= 40, sample.caption().text() + ": " + marked + " cells");
+            // Each marked cell really changes when the accessory is taken off.
+            Caption bare = new Caption(sample.caption().text(), Set.of(Caption.SUBJECT, Caption.ACCESSORY));
+            CaptionedSample withoutAccessory = new CaptionedSample(sample.scene().withAccessory(Accessory.NONE), bare,
+                    new Renderer().render(sample.scene().withAccessory(Accessory.NONE), sample.renderSeed()),
+                    sample.renderSeed());
+            float[] none = withoutAccessory.namedAccessoryCells(16);
+            assertEquals(0, sum(none), "a scene without an accessory has nothing to mark");
+        }
+        assertTrue(named > 40, "named accessories among 200 captions: " + named);
+    }
+
+    @Test
+    void theRenderSeedReproducesTheImage() {
+        for (CaptionedSample sample : CaptionedSample.draw(new SplittableRandom(4), 8)) {
+            List<int[]> pixels = List.of(
+                    sample.image().getRGB(0, 0, 64, 64, null, 0, 64),
+                    new Renderer().render(sample.scene(), sample.renderSeed()).getRGB(0, 0, 64, 64, null, 0, 64));
+            assertTrue(java.util.Arrays.equals(pixels.get(0), pixels.get(1)));
+        }
+    }
+
+    private static int sum(float[] values) {
+        int s = 0;
+        for (float v : values) {
+            s += (int) v;
+        }
+        return s;
+    }
+}
