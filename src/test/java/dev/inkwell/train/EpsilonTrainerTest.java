@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,21 +25,25 @@ class EpsilonTrainerTest {
         final AdamW adamw = new AdamW(unet.parameters(), AdamW.Options.DEFAULT);
         final Ema ema = new Ema(unet.parameters(), 0.9);
         final EpsilonTrainer trainer;
+        Tensor emphasised;
 
         Run() {
             this(0);
         }
 
         Run(double snrGamma) {
-            trainer = new EpsilonTrainer(unet, TrainingFixture.schedule(), adamw, ema, DATA[2],
-                    new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma, 0));
+            this(new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma, 0));
+        }
+
+        Run(EpsilonTrainer.Settings settings) {
+            trainer = new EpsilonTrainer(unet, TrainingFixture.schedule(), adamw, ema, DATA[2], settings);
         }
 
         List<Double> train(long from, long to) {
             List<Double> losses = new ArrayList<>();
             for (long step = from; step < to; step++) {
                 double warmup = Math.min(1, (step + 1) / 5.0);
-                losses.add(trainer.step(step, DATA[0], DATA[1], null, LR * warmup).loss());
+                losses.add(trainer.step(step, DATA[0], DATA[1], emphasised, LR * warmup).loss());
             }
             return losses;
         }
@@ -78,6 +83,28 @@ class EpsilonTrainerTest {
                 assertEquals(expected.get(i), actual.get(i), 1e-6 * expected.get(i));
             }
             assertTrue(minSnr.train(0, 1).get(0) <= expected.get(0), "Min-SNR weights are at most 1");
+        }
+    }
+
+    @Test
+    void emphasisedCellsCountOnePlusEmphasisTimes() {
+        long[] cells = DATA[0].sizes().vec().get();
+        cells[1] = 1;
+        EpsilonTrainer.Settings keepCaptions = new EpsilonTrainer.Settings(42, 0, 1.0, 5, 4);
+        try (Run plain = new Run(new EpsilonTrainer.Settings(42, 0, 1.0, 5, 0)); Run none = new Run(keepCaptions);
+                Run every = new Run(keepCaptions)) {
+            none.emphasised = torch.zeros(cells);
+            every.emphasised = torch.ones(cells);
+            double expected = plain.train(0, 1).get(0);
+            assertEquals(expected, none.train(0, 1).get(0), 1e-6 * expected);
+            assertEquals(5 * expected, every.train(0, 1).get(0), 5e-6 * expected);
+        }
+        // A dropped caption names nothing, so its cells get no emphasis.
+        try (Run plain = new Run(new EpsilonTrainer.Settings(42, 1, 1.0, 5, 0));
+                Run dropped = new Run(new EpsilonTrainer.Settings(42, 1, 1.0, 5, 4))) {
+            dropped.emphasised = torch.ones(cells);
+            double expected = plain.train(0, 1).get(0);
+            assertEquals(expected, dropped.train(0, 1).get(0), 1e-6 * expected);
         }
     }
 
