@@ -80,7 +80,7 @@ public final class StorybookTraining {
          */
         public static Settings full(long seed) {
             return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 1.0, 100, 20),
-                    VaeTrainer.Settings.defaults(seed, 7200), new UNetSettings(8000, 32, 65536, 8e-4, 100, 0.1, 0.999, 5, 4, 100, 20));
+                    VaeTrainer.Settings.defaults(seed, 7200), new UNetSettings(8000, 32, 65536, 8e-4, 100, 0.1, 0.999, 5, 2, 100, 20));
         }
     }
 
