@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 
 /**
@@ -30,14 +31,17 @@ import org.bytedeco.pytorch.Tensor;
 final class LatentPool implements AutoCloseable {
     private static final int CHUNK = 32;
     private static final String SEED = "seed";
+    private static final String SUBJECT_CELLS = "subject_cells";
     private static final String ACCESSORY_CELLS = "accessory_cells";
 
     private final Tensor latents;
+    private final Tensor subjectCells;
     private final Tensor accessoryCells;
     private final long[][] ids;
 
-    private LatentPool(Tensor latents, Tensor accessoryCells, long[][] ids) {
+    private LatentPool(Tensor latents, Tensor subjectCells, Tensor accessoryCells, long[][] ids) {
         this.latents = latents;
+        this.subjectCells = subjectCells;
         this.accessoryCells = accessoryCells;
         this.ids = ids;
     }
@@ -58,22 +62,24 @@ final class LatentPool implements AutoCloseable {
                 throw new IllegalArgumentException(file + " holds " + shape[0] + " scenes of seed "
                         + st.metadata().get(SEED) + ", not " + size + " of seed " + seed);
             }
-            if (!st.entries().containsKey(ACCESSORY_CELLS)) {
-                throw new IllegalArgumentException(file + " was built by an older Inkwell without the named accessories'"
-                        + " cells; delete it to build it again");
+            if (!st.entries().containsKey(SUBJECT_CELLS) || !st.entries().containsKey(ACCESSORY_CELLS)) {
+                throw new IllegalArgumentException(file + " was built by an older Inkwell without the subjects' and"
+                        + " named accessories' cells; delete it to build it again");
             }
             long[] flat = st.longs("input_ids");
             int length = Math.toIntExact(flat.length / size);
             long[][] rows = new long[size][];
             Arrays.setAll(rows, i -> Arrays.copyOfRange(flat, i * length, (i + 1) * length));
             return new LatentPool(Torch.floats(st.floats("latents"), shape),
+                    Torch.floats(st.floats(SUBJECT_CELLS), st.entry(SUBJECT_CELLS).shape()),
                     Torch.floats(st.floats(ACCESSORY_CELLS), st.entry(ACCESSORY_CELLS).shape()), rows);
         }
     }
 
     private static void build(Path file, AutoencoderKL vae, ClipTokenizer tokenizer, long seed, int size, PrintWriter log) {
         float[] values = null;
-        float[] cells = null;
+        float[] subjects = null;
+        float[] accessories = null;
         long[] latentShape = null;
         long[] flatIds = null;
         int length = 0;
@@ -89,15 +95,17 @@ final class LatentPool implements AutoCloseable {
                     values = new float[Math.toIntExact(Arrays.stream(latentShape).reduce(1, Math::multiplyExact))];
                     length = rows[0].length;
                     flatIds = new long[size * length];
-                    cells = new float[Math.toIntExact((long) size * latentShape[2] * latentShape[3])];
+                    subjects = new float[Math.toIntExact((long) size * latentShape[2] * latentShape[3])];
+                    accessories = new float[subjects.length];
                 }
                 encoded = Torch.toFloats(z.contiguous());
             }
             System.arraycopy(encoded, 0, values, chunk * encoded.length, encoded.length);
             int grid = Math.toIntExact(latentShape[2]);
             for (int i = 0; i < CHUNK; i++) {
-                float[] named = samples.get(i).namedAccessoryCells(grid);
-                System.arraycopy(named, 0, cells, (chunk * CHUNK + i) * named.length, named.length);
+                int at = (chunk * CHUNK + i) * grid * grid;
+                System.arraycopy(samples.get(i).subjectCells(grid), 0, subjects, at, grid * grid);
+                System.arraycopy(samples.get(i).namedAccessoryCells(grid), 0, accessories, at, grid * grid);
             }
             for (int i = 0; i < CHUNK; i++) {
                 System.arraycopy(rows[i], 0, flatIds, (chunk * CHUNK + i) * length, length);
@@ -107,10 +115,11 @@ final class LatentPool implements AutoCloseable {
                 log.flush();
             }
         }
+        long[] cellShape = {size, 1, latentShape[2], latentShape[3]};
         SafeTensorsWriter.write(file, Map.of(
                         "latents", SafeTensorsWriter.Tensor.ofFloats(latentShape, values),
-                        ACCESSORY_CELLS, SafeTensorsWriter.Tensor.ofFloats(
-                                new long[] {size, 1, latentShape[2], latentShape[3]}, cells),
+                        SUBJECT_CELLS, SafeTensorsWriter.Tensor.ofFloats(cellShape, subjects),
+                        ACCESSORY_CELLS, SafeTensorsWriter.Tensor.ofFloats(cellShape, accessories),
                         "input_ids", SafeTensorsWriter.Tensor.ofLongs(new long[] {size, length}, flatIds)),
                 Map.of(SEED, Long.toString(seed)));
     }
@@ -125,11 +134,15 @@ final class LatentPool implements AutoCloseable {
     }
 
     /**
-     * Where the accessory each caption names is drawn, {@code [B, 1, h, w]} on the latent grid: 1 in
-     * the cells it changes, else 0 (all 0 where the caption names none).
+     * The extra weight of each latent cell in the loss of the scenes at {@code indices}, {@code [B, 1, h, w]}:
+     * {@code subject} in the cells where the subject is drawn plus {@code accessory} in those the
+     * accessory its caption names changes ({@link CaptionedSample#subjectCells},
+     * {@link CaptionedSample#namedAccessoryCells}).
      */
-    Tensor accessoryCells(long[] indices) {
-        return accessoryCells.index_select(0, Torch.longs(indices, indices.length));
+    Tensor emphasis(long[] indices, double subject, double accessory) {
+        Tensor at = Torch.longs(indices, indices.length);
+        return subjectCells.index_select(0, at).mul(new Scalar(subject))
+                .add(accessoryCells.index_select(0, at).mul(new Scalar(accessory)));
     }
 
     /** The caption token rows of the scenes at {@code indices}. */
@@ -140,6 +153,7 @@ final class LatentPool implements AutoCloseable {
     @Override
     public void close() {
         latents.close();
+        subjectCells.close();
         accessoryCells.close();
     }
 }

@@ -64,12 +64,13 @@ public final class StorybookTraining {
      * @param poolSize how many scenes the stage draws and encodes once, for all its steps to take their batches from
      *     ({@link LatentPool})
      * @param snrGamma Min-SNR-γ timestep weighting ({@link EpsilonTrainer.Settings#snrGamma}); 0 for DDPM's plain loss
-     * @param accessoryEmphasis extra weight of the latent cells where a caption's named accessory is drawn
-     *     ({@link EpsilonTrainer.Settings#emphasis}); 0 for none
+     * @param subjectEmphasis extra weight in the loss of the latent cells where the subject is drawn; 0 for none
+     * @param accessoryEmphasis extra weight, on top, of the cells where a caption's named accessory is drawn; 0 for
+     *     none (the two: {@link LatentPool#emphasis})
      */
     public record UNetSettings(long steps, int batchSize, int poolSize, double learningRate, long warmupSteps,
-            double captionDropout, double emaDecay, double snrGamma, double accessoryEmphasis, long checkpointEvery,
-            long logEvery) {}
+            double captionDropout, double emaDecay, double snrGamma, double subjectEmphasis, double accessoryEmphasis,
+            long checkpointEvery, long logEvery) {}
 
     public record Settings(long seed, JudgeTrainer.Settings judge, ClipTrainer.Settings clip, VaeTrainer.Settings vae,
             UNetSettings unet) {
@@ -80,7 +81,7 @@ public final class StorybookTraining {
          */
         public static Settings full(long seed) {
             return new Settings(seed, JudgeTrainer.Settings.full(seed), new ClipTrainer.Settings(seed, 1500, 128, 1e-3, 100, 1.0, 1.0, 100, 20),
-                    VaeTrainer.Settings.defaults(seed, 7200), new UNetSettings(8000, 32, 65536, 8e-4, 100, 0.1, 0.999, 5, 2, 100, 20));
+                    VaeTrainer.Settings.defaults(seed, 7200), new UNetSettings(8000, 32, 65536, 8e-4, 100, 0.1, 0.999, 5, 2, 2, 100, 20));
         }
     }
 
@@ -152,8 +153,7 @@ public final class StorybookTraining {
                 Ema ema = new Ema(unet.parameters(), settings.emaDecay());
                 Tensor empty = encode(text, tokenizer.encodeForModel(List.of("")))) {
             EpsilonTrainer trainer = new EpsilonTrainer(unet, schedule, optimizer, ema, empty,
-                    new EpsilonTrainer.Settings(seed, settings.captionDropout(), 1.0, settings.snrGamma(),
-                            settings.accessoryEmphasis()));
+                    new EpsilonTrainer.Settings(seed, settings.captionDropout(), 1.0, settings.snrGamma()));
             TrainingRun.run(new TrainingRun.Plan("unet", seed, settings.steps(), settings.checkpointEvery(),
                     settings.logEvery()), checkpoint, unet.parameters(), optimizer, ema, step -> {
                         SplittableRandom random = TrainingSteps.random(~seed, step);
@@ -165,7 +165,9 @@ public final class StorybookTraining {
                             double lr = TrainingSteps.warmupLearningRate(step, settings.learningRate(),
                                     settings.warmupSteps());
                             return Map.of(settings.snrGamma() == 0 ? "mse" : "min-SNR mse",
-                                    trainer.step(step, pool.latents(batch), context, pool.accessoryCells(batch), lr).loss());
+                                    trainer.step(step, pool.latents(batch), context,
+                                            pool.emphasis(batch, settings.subjectEmphasis(), settings.accessoryEmphasis()),
+                                            lr).loss());
                         }
                     }, losses, log);
             try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {

@@ -27,22 +27,17 @@ public final class EpsilonTrainer {
      * @param snrGamma Min-SNR-γ: each sample's error is weighted by {@code min(SNR_t, γ) / SNR_t}, which
      *     takes weight off the nearly clean timesteps, whose fine detail otherwise competes with the
      *     layout the noisy ones must learn; 0 gives DDPM's plain mean squared error
-     * @param emphasis extra weight of the latent cells a step marks ({@link #step}): their squared
-     *     error counts {@code 1 + emphasis} times; 0 for none
      */
-    public record Settings(long seed, double captionDropout, double maxGradNorm, double snrGamma, double emphasis) {
+    public record Settings(long seed, double captionDropout, double maxGradNorm, double snrGamma) {
         public Settings {
             if (!(snrGamma >= 0)) {
                 throw new IllegalArgumentException("snrGamma must be 0 (off) or positive, not " + snrGamma);
             }
-            if (!(emphasis >= 0)) {
-                throw new IllegalArgumentException("emphasis must be 0 (off) or positive, not " + emphasis);
-            }
         }
 
-        /** DDPM's objective: 10 % caption dropout, gradients clipped to norm 1, no timestep or cell weighting. */
+        /** DDPM's objective: 10 % caption dropout, gradients clipped to norm 1, no timestep weighting. */
         public static Settings seeded(long seed) {
-            return new Settings(seed, 0.1, 1.0, 0, 0);
+            return new Settings(seed, 0.1, 1.0, 0);
         }
     }
 
@@ -77,10 +72,11 @@ public final class EpsilonTrainer {
      *
      * @param latents clean latents {@code [B, C, h, w]}
      * @param context caption embeddings {@code [B, L, D]}
-     * @param emphasised {@code [B, 1, h, w]}: 1 in the cells whose error counts {@code 1 + emphasis}
-     *     times (only where the caption is kept), else 0; null for none
+     * @param emphasis {@code [B, 1, h, w]}, at least 0: each latent cell's squared error counts
+     *     {@code 1 + emphasis} times where the caption is kept (a dropped caption names nothing to
+     *     emphasise); null for none
      */
-    public StepResult step(long step, Tensor latents, Tensor context, Tensor emphasised, double lr) {
+    public StepResult step(long step, Tensor latents, Tensor context, Tensor emphasis, double lr) {
         int batch = Math.toIntExact(latents.size(0));
         SplittableRandom random = TrainingSteps.random(settings.seed(), step);
         long[] timesteps = new long[batch];
@@ -105,12 +101,12 @@ public final class EpsilonTrainer {
             Tensor cond = torch.where(Torch.bools(dropCaption, batch, 1, 1), emptyContext.expand_as(context), context);
             Tensor predicted = unet.forward(noisy, Torch.longs(timesteps, batch), Conditioning.text(cond));
             Tensor error = predicted.sub(noise).square();
-            if (emphasised != null && settings.emphasis() > 0) {
+            if (emphasis != null) {
                 float[] kept = new float[batch];
                 for (int i = 0; i < batch; i++) {
-                    kept[i] = dropCaption[i] ? 0 : (float) settings.emphasis();
+                    kept[i] = dropCaption[i] ? 0 : 1;
                 }
-                error = error.mul(emphasised.mul(Torch.floats(kept, batch, 1, 1, 1)).add(new Scalar(1.0)));
+                error = error.mul(emphasis.mul(Torch.floats(kept, batch, 1, 1, 1)).add(new Scalar(1.0)));
             }
             Tensor loss = error.mean(1, 2, 3).mul(Torch.floats(weight, batch)).mean();
             double lossValue = loss.item_double();

@@ -26,21 +26,39 @@ public record CaptionedSample(Scene scene, Caption caption, BufferedImage image,
     }
 
     /**
+     * Where the subject is drawn (with what it wears), on a {@code cells x cells} grid over the image:
+     * 1 in each cell with a pixel of its layer ({@link Renderer#subjectMask}), else 0.
+     */
+    public float[] subjectCells(int cells) {
+        boolean[] mask = new Renderer(image.getWidth()).subjectMask(scene, renderSeed);
+        return cells(cells, (x, y) -> mask[y * image.getWidth() + x]);
+    }
+
+    /**
      * Where the accessory the caption names is drawn, on a {@code cells x cells} grid over the image:
      * 1 in each cell with a pixel that the accessory changes (the scene rendered without it, from the
      * same seed, differs there), else 0; all 0 when the caption names no accessory.
      */
     public float[] namedAccessoryCells(int cells) {
-        float[] out = new float[cells * cells];
         if (!caption.namedAttributes().contains(Caption.ACCESSORY)) {
-            return out;
+            return new float[cells * cells];
         }
-        BufferedImage bare = new Renderer().render(scene.withAccessory(Accessory.NONE), renderSeed);
+        BufferedImage bare = new Renderer(image.getWidth()).render(scene.withAccessory(Accessory.NONE), renderSeed);
+        return cells(cells, (x, y) -> image.getRGB(x, y) != bare.getRGB(x, y));
+    }
+
+    private interface PixelTest {
+        boolean marked(int x, int y);
+    }
+
+    /** 1 in each cell of a {@code cells x cells} grid over the image that holds a marked pixel, else 0. */
+    private float[] cells(int cells, PixelTest test) {
+        float[] out = new float[cells * cells];
         int w = image.getWidth();
         int h = image.getHeight();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
-                if (image.getRGB(x, y) != bare.getRGB(x, y)) {
+                if (test.marked(x, y)) {
                     out[(y * cells / h) * cells + x * cells / w] = 1;
                 }
             }

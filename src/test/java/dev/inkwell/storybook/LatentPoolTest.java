@@ -42,7 +42,13 @@ class LatentPoolTest {
                 built = Torch.toFloats(pool.latents(new long[] {32, 0}));
                 assertArrayEquals(expected, Arrays.copyOf(built, expected.length), 1e-5f);
                 assertArrayEquals(expectedIds, pool.ids(new long[] {32})[0]);
-                assertArrayEquals(chunk.get(0).namedAccessoryCells(16), Torch.toFloats(pool.accessoryCells(new long[] {32})));
+                float[] subject = chunk.get(0).subjectCells(16);
+                float[] accessory = chunk.get(0).namedAccessoryCells(16);
+                float[] emphasis = new float[subject.length];
+                for (int i = 0; i < emphasis.length; i++) {
+                    emphasis[i] = 2 * subject[i] + 3 * accessory[i];
+                }
+                assertArrayEquals(emphasis, Torch.toFloats(pool.emphasis(new long[] {32}, 2, 3)));
             }
             try (LatentPool read = LatentPool.loadOrBuild(file, null, StorybookTraining.tokenizer(), seed, 64, NO_LOG)) {
                 assertArrayEquals(built, Torch.toFloats(read.latents(new long[] {32, 0})));

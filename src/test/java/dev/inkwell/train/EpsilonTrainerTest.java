@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
@@ -25,14 +26,14 @@ class EpsilonTrainerTest {
         final AdamW adamw = new AdamW(unet.parameters(), AdamW.Options.DEFAULT);
         final Ema ema = new Ema(unet.parameters(), 0.9);
         final EpsilonTrainer trainer;
-        Tensor emphasised;
+        Tensor emphasis;
 
         Run() {
             this(0);
         }
 
         Run(double snrGamma) {
-            this(new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma, 0));
+            this(new EpsilonTrainer.Settings(42, 0.1, 1.0, snrGamma));
         }
 
         Run(EpsilonTrainer.Settings settings) {
@@ -43,7 +44,7 @@ class EpsilonTrainerTest {
             List<Double> losses = new ArrayList<>();
             for (long step = from; step < to; step++) {
                 double warmup = Math.min(1, (step + 1) / 5.0);
-                losses.add(trainer.step(step, DATA[0], DATA[1], emphasised, LR * warmup).loss());
+                losses.add(trainer.step(step, DATA[0], DATA[1], emphasis, LR * warmup).loss());
             }
             return losses;
         }
@@ -87,22 +88,21 @@ class EpsilonTrainerTest {
     }
 
     @Test
-    void emphasisedCellsCountOnePlusEmphasisTimes() {
+    void eachCellsErrorCountsOnePlusItsEmphasisTimes() {
         long[] cells = DATA[0].sizes().vec().get();
         cells[1] = 1;
-        EpsilonTrainer.Settings keepCaptions = new EpsilonTrainer.Settings(42, 0, 1.0, 5, 4);
-        try (Run plain = new Run(new EpsilonTrainer.Settings(42, 0, 1.0, 5, 0)); Run none = new Run(keepCaptions);
-                Run every = new Run(keepCaptions)) {
-            none.emphasised = torch.zeros(cells);
-            every.emphasised = torch.ones(cells);
+        EpsilonTrainer.Settings keepCaptions = new EpsilonTrainer.Settings(42, 0, 1.0, 5);
+        try (Run plain = new Run(keepCaptions); Run none = new Run(keepCaptions); Run every = new Run(keepCaptions)) {
+            none.emphasis = torch.zeros(cells);
+            every.emphasis = torch.ones(cells).mul(new Scalar(4.0));
             double expected = plain.train(0, 1).get(0);
             assertEquals(expected, none.train(0, 1).get(0), 1e-6 * expected);
             assertEquals(5 * expected, every.train(0, 1).get(0), 5e-6 * expected);
         }
         // A dropped caption names nothing, so its cells get no emphasis.
-        try (Run plain = new Run(new EpsilonTrainer.Settings(42, 1, 1.0, 5, 0));
-                Run dropped = new Run(new EpsilonTrainer.Settings(42, 1, 1.0, 5, 4))) {
-            dropped.emphasised = torch.ones(cells);
+        EpsilonTrainer.Settings dropCaptions = new EpsilonTrainer.Settings(42, 1, 1.0, 5);
+        try (Run plain = new Run(dropCaptions); Run dropped = new Run(dropCaptions)) {
+            dropped.emphasis = torch.ones(cells).mul(new Scalar(4.0));
             double expected = plain.train(0, 1).get(0);
             assertEquals(expected, dropped.train(0, 1).get(0), 1e-6 * expected);
         }

@@ -38,6 +38,30 @@ class CaptionedSampleTest {
     }
 
     @Test
+    void marksTheCellsWhereTheSubjectIsDrawn() {
+        for (CaptionedSample sample : CaptionedSample.draw(new SplittableRandom(5), 50)) {
+            float[] cells = sample.subjectCells(16);
+            boolean[] mask = new Renderer().subjectMask(sample.scene(), sample.renderSeed());
+            // Each 4x4 pixel block is marked exactly when it holds a pixel of the subject's layer.
+            for (int cy = 0; cy < 16; cy++) {
+                for (int cx = 0; cx < 16; cx++) {
+                    boolean any = false;
+                    for (int y = 4 * cy; y < 4 * cy + 4; y++) {
+                        for (int x = 4 * cx; x < 4 * cx + 4; x++) {
+                            any |= mask[y * 64 + x];
+                        }
+                    }
+                    assertEquals(any ? 1f : 0f, cells[cy * 16 + cx], sample.caption().text() + " cell " + cx + "," + cy);
+                }
+            }
+            // The subject is never absent, and leaves most of a small scene to the setting.
+            int marked = sum(cells);
+            assertTrue(marked >= 4 && (sample.scene().size() == Size.LARGE || marked < 128),
+                    sample.caption().text() + ": " + marked + " cells");
+        }
+    }
+
+    @Test
     void theRenderSeedReproducesTheImage() {
         for (CaptionedSample sample : CaptionedSample.draw(new SplittableRandom(4), 8)) {
             List<int[]> pixels = List.of(
