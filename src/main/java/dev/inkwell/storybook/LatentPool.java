@@ -22,8 +22,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /**
  * The UNet stage's training data: {@code size} captioned scenes drawn once and kept as their VAE
- * latents (posterior mean × scaling factor) and caption token rows; every step takes its batch from
- * them. Why: rendering a batch and encoding it through the VAE took about an eighth of a UNet step;
+ * latents (posterior mean × scaling factor), caption token rows and the latent cells where the
+ * subject and the accessory its caption names are drawn (for {@link #emphasis}); every step takes
+ * its batch from them. Why: rendering a batch and encoding it through the VAE took about an eighth of a UNet step;
  * done once for a pool a quarter the size of all the steps' draws, most of that time goes to more
  * steps instead (8000 where 7000 fitted), each scene seen about four times. The pool is written to a file beside the stage's
  * checkpoint, so a resumed run reads it instead of building it again.
