@@ -15,8 +15,8 @@ import org.bytedeco.pytorch.global.torch;
  * DDPM training of a UNet by epsilon prediction: noise clean latents to a uniformly drawn
  * timestep ({@code sqrt(acp_t) x0 + sqrt(1 - acp_t) eps}, per sample), predict {@code eps}, and
  * step the optimizer on the mean squared error, optionally weighted per timestep by Min-SNR-γ
- * (Hang et al. 2023) and per latent cell by the caller's emphasis. All randomness of step {@code n} is drawn from (seed, n) alone, so a run
- * resumed from a checkpoint continues bit for bit.
+ * (Hang et al. 2023) and per latent cell by the caller's emphasis. All randomness of step {@code n}
+ * is drawn from (seed, n) alone, so a run resumed from a checkpoint continues bit for bit.
  */
 public final class EpsilonTrainer {
 

@@ -5,7 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 
-/** A scene, a caption of it and its rendering (with the seed it was rendered with): what text-conditioned training draws. */
+/**
+ * A scene, a caption of it and its rendering (with the seed it was rendered with): what
+ * text-conditioned training draws.
+ */
 public record CaptionedSample(Scene scene, Caption caption, BufferedImage image, long renderSeed) {
 
     /**
