@@ -107,8 +107,6 @@ final class LatentPool implements AutoCloseable {
                 int at = (chunk * CHUNK + i) * grid * grid;
                 System.arraycopy(samples.get(i).subjectCells(grid), 0, subjects, at, grid * grid);
                 System.arraycopy(samples.get(i).namedAccessoryCells(grid), 0, accessories, at, grid * grid);
-            }
-            for (int i = 0; i < CHUNK; i++) {
                 System.arraycopy(rows[i], 0, flatIds, (chunk * CHUNK + i) * length, length);
             }
             if ((chunk + 1) % 256 == 0 || (chunk + 1) * CHUNK == size) {
