@@ -32,8 +32,8 @@ import org.bytedeco.pytorch.Tensor;
 /**
  * A small CNN that reads every {@link Attribute} off a rendered scene, so generated pictures can be
  * scored against what their prompt asked for. A full-resolution stem, stride-2 stages (a strided
- * convolution then a {@link ResnetBlock2D}), global average pooling and one linear head per
- * attribute. Parameters use checkpoint keys ({@code conv_in}, {@code down_blocks.N.downsample},
+ * convolution then a {@link ResnetBlock2D}), global pooling ({@link JudgeConfig.Pooling}) and one
+ * linear head per attribute. Parameters use checkpoint keys ({@code conv_in}, {@code down_blocks.N.downsample},
  * {@code down_blocks.N.resnet}, {@code norm_out}, {@code heads.<attribute>}) and save as
  * {@code config.json} plus {@code model.safetensors}, like our other components.
  */
@@ -69,8 +69,9 @@ public final class Judge implements AutoCloseable {
         }
         long width = ch.get(ch.size() - 1);
         normOut = new GroupNorm(weights.at("norm_out"), groups, width, EPS);
+        long pooledWidth = width * config.pooling().widthFactor();
         for (Attribute a : Attribute.values()) {
-            heads.put(a, new Linear(weights.at("heads").at(a.key()), width, a.classes(), true));
+            heads.put(a, new Linear(weights.at("heads").at(a.key()), pooledWidth, a.classes(), true));
         }
     }
 
@@ -96,11 +97,19 @@ public final class Judge implements AutoCloseable {
             for (int i = 0; i < resnets.size(); i++) {
                 h = resnets.get(i).forward(downsamples.get(i).forward(h), null);
             }
-            return Ops.silu(normOut.forward(h)).mean(2, 3);
+            return pool(Ops.silu(normOut.forward(h)));
         });
         Map<Attribute, Tensor> logits = new EnumMap<>(Attribute.class);
         heads.forEach((a, head) -> logits.put(a, head.forward(features)));
         return logits;
+    }
+
+    private Tensor pool(Tensor map) {
+        Tensor mean = map.mean(2, 3);
+        return switch (config.pooling()) {
+            case MEAN -> mean;
+            case MEAN_MAX -> Ops.cat(1, mean, map.amax(new long[] {2, 3}, false));
+        };
     }
 
     /** The most probable value of every attribute, with its probability, for each image. */

@@ -6,17 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inkwell.image.Images;
+import dev.inkwell.nn.Ops;
 import dev.inkwell.tensor.Torch;
+import dev.inkwell.weights.ParameterFiles;
 import dev.inkwell.world.Renderer;
 import dev.inkwell.world.SceneSampler;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.global.torch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,9 +85,60 @@ class JudgeTest {
     }
 
     @Test
+    void meanAndMaxPoolingFeedsTheHeadsBothHalves(@TempDir Path dir) throws IOException {
+        JudgeConfig meanMax = JudgeConfig.standard();
+        assertEquals(JudgeConfig.Pooling.MEAN_MAX, meanMax.pooling());
+        JudgeConfig mean = new JudgeConfig(meanMax.blockOutChannels(), meanMax.normNumGroups(), JudgeConfig.Pooling.MEAN,
+                meanMax.heads());
+        BufferedImage[] images = scenes(3, 21);
+        try (Judge meanJudge = Judge.random(mean, 9);
+                PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            // The same weights with each head widened by zero columns for the max half: the max
+            // half must then change nothing, and ones there must.
+            Map<String, Tensor> widened = new LinkedHashMap<>(meanJudge.parameters());
+            for (Attribute a : Attribute.values()) {
+                String key = "heads." + a.key() + ".weight";
+                widened.put(key, Ops.cat(1, widened.get(key), torch.zeros_like(widened.get(key))));
+            }
+            Files.writeString(dir.resolve(Judge.CONFIG_FILE), meanMax.toJson());
+            ParameterFiles.write(dir.resolve(Judge.WEIGHTS_FILE), widened);
+            Tensor input = Images.toTensor(images);
+            Map<Attribute, Tensor> expected = meanJudge.forward(input);
+            try (Judge loaded = Judge.load(dir)) {
+                assertEquals(JudgeConfig.Pooling.MEAN_MAX, loaded.config().pooling());
+                Map<Attribute, Tensor> logits = loaded.forward(input);
+                for (Attribute a : Attribute.values()) {
+                    assertArrayEquals(Torch.toFloats(expected.get(a)), Torch.toFloats(logits.get(a)), 1e-5f, a.key());
+                }
+                Tensor head = loaded.parameters().get("heads.subject.weight");
+                assertArrayEquals(new long[] {8, 384}, Torch.shape(head));
+                head.narrow(1, 192, 192).fill_(new Scalar(0.01));
+                float[] before = Torch.toFloats(expected.get(Attribute.SUBJECT));
+                float[] after = Torch.toFloats(loaded.forward(input).get(Attribute.SUBJECT));
+                for (int i = 0; i < before.length; i++) {
+                    assertTrue(after[i] - before[i] > 1e-4, "the max half adds 0.01 x its (positive) features");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aConfigWithoutPoolingIsTheMeanPooledJudgeOfBefore(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve(Judge.CONFIG_FILE);
+        Files.writeString(file, JudgeConfig.standard().toJson().replaceAll("\\s*\"pooling\" : \"mean_max\",", ""));
+        assertTrue(!Files.readString(file).contains("pooling"));
+        assertEquals(JudgeConfig.Pooling.MEAN, JudgeConfig.read(file).pooling());
+        Files.writeString(file, JudgeConfig.standard().toJson().replace("mean_max", "median"));
+        assertEquals(file + ": not a judge config: unknown pooling \"median\" (mean, mean_max)",
+                assertThrows(IllegalArgumentException.class, () -> JudgeConfig.read(file)).getMessage());
+    }
+
+    @Test
     void refusesAConfigForOtherAttributes() {
         JudgeConfig standard = JudgeConfig.standard();
-        JudgeConfig other = new JudgeConfig(standard.blockOutChannels(), standard.normNumGroups(), Map.of("subject", 8));
+        JudgeConfig other = new JudgeConfig(standard.blockOutChannels(), standard.normNumGroups(), standard.pooling(),
+                Map.of("subject", 8));
         assertThrows(IllegalArgumentException.class, () -> Judge.random(other, 1));
         assertEquals(List.of(32, 48, 96, 160, 192), standard.blockOutChannels());
     }
