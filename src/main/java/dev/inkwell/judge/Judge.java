@@ -33,9 +33,10 @@ import org.bytedeco.pytorch.Tensor;
  * A small CNN that reads every {@link Attribute} off a rendered scene, so generated pictures can be
  * scored against what their prompt asked for. A full-resolution stem, stride-2 stages (a strided
  * convolution then a {@link ResnetBlock2D}), global pooling ({@link JudgeConfig.Pooling}) and one
- * linear head per attribute. Parameters use checkpoint keys ({@code conv_in}, {@code down_blocks.N.downsample},
- * {@code down_blocks.N.resnet}, {@code norm_out}, {@code heads.<attribute>}) and save as
- * {@code config.json} plus {@code model.safetensors}, like our other components.
+ * linear head per attribute. Parameters use checkpoint keys ({@code conv_in},
+ * {@code down_blocks.N.downsample}, {@code down_blocks.N.resnet}, {@code norm_out},
+ * {@code heads.<attribute>}) and save as {@code config.json} plus {@code model.safetensors}, like our
+ * other components.
  */
 public final class Judge implements AutoCloseable {
     public static final String CONFIG_FILE = "config.json";

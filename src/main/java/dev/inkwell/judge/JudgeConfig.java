@@ -21,7 +21,8 @@ import java.util.Objects;
  *
  * @param blockOutChannels the stem's width, then one stride-2 stage per further entry
  */
-public record JudgeConfig(List<Integer> blockOutChannels, int normNumGroups, Pooling pooling, Map<String, Integer> heads) {
+public record JudgeConfig(List<Integer> blockOutChannels, int normNumGroups, Pooling pooling,
+        Map<String, Integer> heads) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What the heads read of the last stage's feature map. */

@@ -2,6 +2,7 @@ package dev.inkwell.judge;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,14 +89,14 @@ class JudgeTest {
     void meanAndMaxPoolingFeedsTheHeadsBothHalves(@TempDir Path dir) throws IOException {
         JudgeConfig meanMax = JudgeConfig.standard();
         assertEquals(JudgeConfig.Pooling.MEAN_MAX, meanMax.pooling());
-        JudgeConfig mean = new JudgeConfig(meanMax.blockOutChannels(), meanMax.normNumGroups(), JudgeConfig.Pooling.MEAN,
-                meanMax.heads());
+        JudgeConfig mean = new JudgeConfig(meanMax.blockOutChannels(), meanMax.normNumGroups(),
+                JudgeConfig.Pooling.MEAN, meanMax.heads());
         BufferedImage[] images = scenes(3, 21);
         try (Judge meanJudge = Judge.random(mean, 9);
                 PointerScope scope = new PointerScope();
                 NoGradGuard noGrad = new NoGradGuard()) {
             // The same weights with each head widened by zero columns for the max half: the max
-            // half must then change nothing, and ones there must.
+            // half must then change nothing, and non-zero columns there must change the logits.
             Map<String, Tensor> widened = new LinkedHashMap<>(meanJudge.parameters());
             for (Attribute a : Attribute.values()) {
                 String key = "heads." + a.key() + ".weight";
@@ -127,7 +128,7 @@ class JudgeTest {
     void aConfigWithoutPoolingIsTheMeanPooledJudgeOfBefore(@TempDir Path dir) throws IOException {
         Path file = dir.resolve(Judge.CONFIG_FILE);
         Files.writeString(file, JudgeConfig.standard().toJson().replaceAll("\\s*\"pooling\" : \"mean_max\",", ""));
-        assertTrue(!Files.readString(file).contains("pooling"));
+        assertFalse(Files.readString(file).contains("pooling"));
         assertEquals(JudgeConfig.Pooling.MEAN, JudgeConfig.read(file).pooling());
         Files.writeString(file, JudgeConfig.standard().toJson().replace("mean_max", "median"));
         assertEquals(file + ": not a judge config: unknown pooling \"median\" (mean, mean_max)",
