@@ -152,24 +152,20 @@ public final class NoiseSchedule {
 
     /** The forward process at timestep t: {@code sqrt(acp) * original + sqrt(1 - acp) * noise} (DDPM {@code add_noise}). */
     public float[] addNoise(float[] original, float[] noise, int t) {
-        requireSameLength(original, noise);
-        double a = Math.sqrt(alphasCumprod[t]);
-        double s = Math.sqrt(1 - alphasCumprod[t]);
-        float[] out = new float[original.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (a * original[i] + s * noise[i]);
-        }
-        return out;
+        return combine(Math.sqrt(alphasCumprod[t]), original, Math.sqrt(1 - alphasCumprod[t]), noise);
     }
 
     /** The v-prediction training target at timestep t: {@code sqrt(acp) * noise - sqrt(1 - acp) * sample}. */
     public float[] velocity(float[] sample, float[] noise, int t) {
-        requireSameLength(sample, noise);
-        double a = Math.sqrt(alphasCumprod[t]);
-        double s = Math.sqrt(1 - alphasCumprod[t]);
-        float[] out = new float[sample.length];
+        return combine(Math.sqrt(alphasCumprod[t]), noise, -Math.sqrt(1 - alphasCumprod[t]), sample);
+    }
+
+    /** {@code a * x + b * y} elementwise, in double, rounded once to float. */
+    private static float[] combine(double a, float[] x, double b, float[] y) {
+        requireSameLength(x, y);
+        float[] out = new float[x.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) (a * noise[i] - s * sample[i]);
+            out[i] = (float) (a * x[i] + b * y[i]);
         }
         return out;
     }
