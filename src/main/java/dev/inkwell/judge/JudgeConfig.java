@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * The judge's {@code config.json}: stem and stage widths, GroupNorm groups, how the last stage is
@@ -51,7 +53,8 @@ public record JudgeConfig(List<Integer> blockOutChannels, int normNumGroups, Poo
                     return p;
                 }
             }
-            throw new IllegalArgumentException("unknown pooling \"" + key + "\" (mean, mean_max)");
+            throw new IllegalArgumentException("unknown pooling \"" + key + "\" ("
+                    + Arrays.stream(values()).map(Pooling::key).collect(Collectors.joining(", ")) + ")");
         }
     }
 
