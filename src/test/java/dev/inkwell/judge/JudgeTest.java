@@ -69,6 +69,43 @@ class JudgeTest {
     }
 
     @Test
+    void readsAPictureAndItsMirrorImageAsOne() {
+        BufferedImage[] images = scenes(3, 17);
+        BufferedImage[] mirrors = new BufferedImage[images.length];
+        for (int i = 0; i < images.length; i++) {
+            int w = images[i].getWidth();
+            mirrors[i] = new BufferedImage(w, images[i].getHeight(), BufferedImage.TYPE_INT_RGB);
+            for (int y = 0; y < images[i].getHeight(); y++) {
+                for (int x = 0; x < w; x++) {
+                    mirrors[i].setRGB(w - 1 - x, y, images[i].getRGB(x, y));
+                }
+            }
+        }
+        try (Judge judge = Judge.random(JudgeConfig.standard(), 4);
+                PointerScope scope = new PointerScope();
+                NoGradGuard noGrad = new NoGradGuard()) {
+            JudgeOutput out = judge.predict(images);
+            assertEquals(out, judge.predict(mirrors));
+            Map<Attribute, Tensor> direct = judge.forward(Images.toTensor(images));
+            Map<Attribute, Tensor> mirrored = judge.forward(Images.toTensor(mirrors));
+            for (Attribute a : Attribute.values()) {
+                float[] p = Torch.toFloats(direct.get(a).softmax(1));
+                float[] q = Torch.toFloats(mirrored.get(a).softmax(1));
+                for (int i = 0; i < images.length; i++) {
+                    Prediction predicted = out.get(i).get(a);
+                    int c = a.classValues().indexOf(predicted.value());
+                    double mean = (p[i * a.classes() + c] + q[i * a.classes() + c]) / 2;
+                    assertEquals(mean, predicted.probability(), 1e-6, a.key());
+                    for (int other = 0; other < a.classes(); other++) {
+                        double otherMean = (p[i * a.classes() + other] + q[i * a.classes() + other]) / 2;
+                        assertTrue(otherMean <= mean + 1e-6, a.key() + ": the most probable value on average");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void savedJudgeLoadsToIdenticalPredictions(@TempDir Path dir) {
         BufferedImage[] images = scenes(4, 11);
         try (Judge judge = Judge.random(JudgeConfig.standard(), 5)) {
