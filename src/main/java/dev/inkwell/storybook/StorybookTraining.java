@@ -170,9 +170,7 @@ public final class StorybookTraining {
                                             lr).loss());
                         }
                     }, losses, log);
-            try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                ema.shadow().forEach((key, average) -> unet.parameters().get(key).copy_(average));
-            }
+            ema.copyToParameters();
             AtomicFiles.replaceFolder(model.resolve("unet"), folder -> {
                 Files.writeString(folder.resolve("config.json"), Config.toJson(StorybookConfigs.unetFields()));
                 ParameterFiles.write(folder.resolve("diffusion_pytorch_model.safetensors"), unet.parameters());

@@ -45,6 +45,13 @@ public final class Ema implements AutoCloseable {
         }
     }
 
+    /** Writes the averages into the parameters themselves, for saving or sampling the averaged model. */
+    public void copyToParameters() {
+        try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+            shadow.forEach((key, average) -> params.get(key).copy_(average));
+        }
+    }
+
     /** The averaged parameters by key (live tensors, for saving, restoring in place, or sampling). */
     public Map<String, Tensor> shadow() {
         return Collections.unmodifiableMap(shadow);

@@ -208,9 +208,7 @@ ParameterFiles.write(folder.resolve("diffusion_pytorch_model.safetensors"), para
                         return Map.of("L1", result.reconstruction(), "edges", result.edges(), "KL", result.kl());
                     }, losses, log);
             if (ema != null) {
-                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                    ema.shadow().forEach((key, average) -> vae.parameters().get(key).copy_(average));
-                }
+                ema.copyToParameters();
             }
             double scale;
             try (Tensor sample = scenes(settings.seed() ^ 0x5CA1EL, SCALING_SAMPLE)) {
