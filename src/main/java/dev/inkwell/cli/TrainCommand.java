@@ -85,7 +85,7 @@ final class TrainCommand implements Runnable {
             JudgeTrainer.Settings full = JudgeTrainer.Settings.full(common.seed);
             JudgeTrainer.Settings settings = steps == null ? full : new JudgeTrainer.Settings(common.seed, full.batchSize(),
                     requirePositive(steps), full.learningRate(), Math.min(full.warmupSteps(), steps), full.maxGradNorm(),
-                    full.roundTripShare(), full.checkpointEvery(), full.logEvery());
+                    full.roundTripShare(), full.smallShare(), full.emaDecay(), full.checkpointEvery(), full.logEvery());
             if (vaeFolder == null) {
                 JudgeTrainer.trainToFolder(common.out, settings.rendersOnly(), null, common.losses(), common.log());
                 return 0;

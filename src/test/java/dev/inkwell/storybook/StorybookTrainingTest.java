@@ -27,7 +27,7 @@ class StorybookTrainingTest {
     private static StorybookTraining.Settings tiny(long seed) {
         VaeTrainer.Settings vae = VaeTrainer.Settings.defaults(seed, 2);
         return new StorybookTraining.Settings(seed,
-                new JudgeTrainer.Settings(seed, 4, 2, 1e-3, 1, 1.0, 0.5, 1, 1),
+                new JudgeTrainer.Settings(seed, 4, 2, 1e-3, 1, 1.0, 0.5, 2.0 / 3, 0.99, 1, 1),
                 new ClipTrainer.Settings(seed, 2, 8, 1e-3, 1, 1.0, 1.0, 1, 1),
                 new VaeTrainer.Settings(vae.config(), seed, 2, 2, 1e-3, 1, 1e-6, 1.0, 1.0, 0.99, 1, 1),
                 new StorybookTraining.UNetSettings(2, 2, 32, 1e-3, 1, 0.1, 0.99, 5, 2, 4, 1, 1));
