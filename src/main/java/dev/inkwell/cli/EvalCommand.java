@@ -46,7 +46,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--prompts", defaultValue = "200", description = "Generation prompts (default: ${DEFAULT-VALUE}).")
     int prompts;
 
-    @Option(names = "--guidance", defaultValue = "6", description = "Classifier-free guidance scale of the generations, above 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--guidance", defaultValue = "" + StorybookModel.GUIDANCE, description = "Classifier-free guidance scale of the generations, above 1 (default: ${DEFAULT-VALUE}).")
     double guidance;
 
     @Option(names = "--negative-guidance", paramLabel = "SCALE",

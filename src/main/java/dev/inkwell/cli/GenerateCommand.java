@@ -66,9 +66,13 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "25", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = {"-g", "--guidance"}, defaultValue = "7.5",
-            description = "Classifier-free guidance scale; 1 or less disables guidance (default: ${DEFAULT-VALUE}).")
-    double guidance;
+    /** SD's usual scale, for any checkpoint given with --model. */
+    private static final double GUIDANCE = 7.5;
+
+    @Option(names = {"-g", "--guidance"},
+            description = "Classifier-free guidance scale; 1 or less disables guidance (default: " + GUIDANCE
+                    + ", or " + StorybookModel.GUIDANCE + " on the embedded storybook model).")
+    Double guidance;
 
     @Option(names = "--negative-guidance", paramLabel = "SCALE",
             description = "Give the negative prompt a guidance branch and scale of its own: the step follows"
@@ -150,7 +154,7 @@ final class GenerateCommand implements Callable<Integer> {
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
             GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
                     width == null ? GenerationRequest.NATIVE_SIZE : width,
-                    height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance,
+                    height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance(),
                     negativeGuidance(),
                     scheduler, firstSeed, clipSkip, noise, image, strength).withNativeSize(sd.nativeSize());
             GenerationResult result;
@@ -194,6 +198,11 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--batch-size repeats one prompt; with several --prompt options leave it out");
         }
         return Collections.nCopies(batchSize, prompts.get(0));
+    }
+
+    /** The given scale, else the embedded storybook model's own or SD's usual one. */
+    private double guidance() {
+        return guidance != null ? guidance : model == null ? StorybookModel.GUIDANCE : GUIDANCE;
     }
 
     /** The embedded storybook model's own negative scale unless another is given; else the given one, or none. */

@@ -32,6 +32,11 @@ public final class StorybookModel {
     /** The name generated images record as their model. */
     public static final String NAME = "inkwell-storybook";
     /**
+     * The guidance scale this model is sampled and measured at unless told otherwise: inside the 5-7 the
+     * issue names, 7 drew fewer subjects, colours and accessories than 6 (docs/storybook-model.md).
+     */
+    public static final double GUIDANCE = 6;
+    /**
      * The negative prompts' own guidance scale for this model ({@link
      * dev.inkwell.pipeline.GenerationRequest#negativeGuidance}). Replacing the empty prompt pushes
      * away from a negative prompt with the guidance scale minus one; this small model then overshoots

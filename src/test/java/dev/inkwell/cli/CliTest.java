@@ -95,6 +95,15 @@ class CliTest {
     }
 
     @Test
+    void theEmbeddedModelHasItsOwnGuidanceScales(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("fox.png");
+        Run r = run("generate", "-p", "a red fox", "-n", "red", "--steps", "1", "--seed", "3", "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("a red fox\nNegative prompt: red\nSteps: 1, Sampler: Euler a, CFG scale: 6, Negative guidance: 1.5, Seed: 3, "
+                + "Size: 64x64, Model: inkwell-storybook", dev.inkwell.image.Images.readPngText(out).get("parameters"));
+    }
+
+    @Test
     void worldSheetWritesTheImageAndItsCaptions(@TempDir Path dir) throws Exception {
         Run r = run("world", "-o", dir.resolve("sheet.png").toString(), "--grid", "3", "--zoom", "1", "--seed", "4");
         assertEquals(0, r.exit(), r.err());
