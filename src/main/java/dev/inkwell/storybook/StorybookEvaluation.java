@@ -41,7 +41,7 @@ public final class StorybookEvaluation {
             int steps, double guidance, Double negativeGuidance, int batch) {
 
         public static Settings standard(long seed) {
-            return new Settings(seed, 1024, 200, 100, List.of(Colour.RED, Colour.BLUE, Colour.GREEN), 25, 6.0,
+            return new Settings(seed, 1024, 200, 100, List.of(Colour.RED, Colour.BLUE, Colour.GREEN), 25, StorybookModel.GUIDANCE,
                     StorybookModel.NEGATIVE_GUIDANCE, 25);
         }
     }
