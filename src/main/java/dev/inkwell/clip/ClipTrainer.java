@@ -80,7 +80,7 @@ public final class ClipTrainer implements AutoCloseable {
             double value = contrastive.item_double();
             double captionValue = captionLoss.item_double();
             Tensor loss = contrastive.add(captionLoss.mul(new Scalar(settings.captionHeadWeight())));
-            TrainingSteps.update(loss, optimizer, null, settings.maxGradNorm(), learningRate(step));
+            TrainingSteps.update(loss, optimizer, null, step, settings.maxGradNorm(), learningRate(step));
             return new StepResult(value, accuracy, captionValue);
         }
     }

@@ -164,10 +164,7 @@ public final class JudgeTrainer implements AutoCloseable {
                 loss = loss == null ? head : loss.add(head);
             }
             double value = loss.item_double();
-            if (ema != null) {
-                ema.warmUp(step);
-            }
-            TrainingSteps.update(loss, optimizer, ema, settings.maxGradNorm(), learningRate(step));
+            TrainingSteps.update(loss, optimizer, ema, step, settings.maxGradNorm(), learningRate(step));
             return value;
         }
     }

@@ -161,7 +161,6 @@ public final class StorybookTraining {
                         Arrays.setAll(batch, i -> random.nextInt(pool.size()));
                         try (PointerScope scope = new PointerScope()) {
                             Tensor context = encode(text, pool.ids(batch));
-                            ema.warmUp(step);
                             double lr = TrainingSteps.warmupLearningRate(step, settings.learningRate(),
                                     settings.warmupSteps());
                             return Map.of(settings.snrGamma() == 0 ? "mse" : "min-SNR mse",

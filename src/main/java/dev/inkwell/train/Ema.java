@@ -16,13 +16,11 @@ import org.bytedeco.pytorch.Tensor;
 public final class Ema implements AutoCloseable {
     private final Map<String, Tensor> params;
     private final Map<String, Tensor> shadow = new LinkedHashMap<>();
-    private final double maxDecay;
-    private double decay;
+    private final double decay;
 
-    /** @param decay the decay once warmed up (see {@link #warmUp}) */
+    /** @param decay the decay once warmed up (see {@link #update}) */
     public Ema(Map<String, Tensor> params, double decay) {
         this.params = params;
-        this.maxDecay = decay;
         this.decay = decay;
         try (NoGradGuard noGrad = new NoGradGuard()) {
             params.forEach((key, p) -> shadow.put(key, p.detach().clone()));
@@ -30,17 +28,14 @@ public final class Ema implements AutoCloseable {
     }
 
     /**
-     * Sets the decay for step {@code step} (0-based) to {@code min(decay, (1 + step) / (10 + step))},
-     * so that a short run is not dominated by the random initialisation.
+     * Moves every average towards the parameter's current value after step {@code step} (0-based),
+     * with the decay warmed up to {@code min(decay, (1 + step) / (10 + step))} so that a short run is
+     * not dominated by the random initialisation.
      */
-    public void warmUp(long step) {
-        this.decay = Math.min(maxDecay, (1.0 + step) / (10.0 + step));
-    }
-
-    /** Moves every average towards the parameter's current value. */
-    public void update() {
+    public void update(long step) {
+        double warmed = Math.min(decay, (1.0 + step) / (10.0 + step));
         try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-            Scalar weight = new Scalar(1 - decay);
+            Scalar weight = new Scalar(1 - warmed);
             params.forEach((key, p) -> shadow.get(key).lerp_(p, weight));
         }
     }

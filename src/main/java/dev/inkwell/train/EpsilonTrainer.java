@@ -110,7 +110,7 @@ public final class EpsilonTrainer {
             }
             Tensor loss = error.mean(1, 2, 3).mul(Torch.floats(weight, batch)).mean();
             double lossValue = loss.item_double();
-            return new StepResult(lossValue, TrainingSteps.update(loss, optimizer, ema, settings.maxGradNorm(), lr));
+            return new StepResult(lossValue, TrainingSteps.update(loss, optimizer, ema, step, settings.maxGradNorm(), lr));
         }
     }
 

@@ -19,15 +19,16 @@ public final class TrainingSteps {
 
     /**
      * Backpropagates {@code loss}, clips the gradients to {@code maxGradNorm}, steps the optimizer with
-     * {@code lr}, zeroes the gradients and updates {@code ema} (if not null); returns the norm before clipping.
+     * {@code lr}, zeroes the gradients and updates {@code ema} (if not null) for step {@code step}; returns the
+     * norm before clipping.
      */
-    public static double update(Tensor loss, AdamW optimizer, Ema ema, double maxGradNorm, double lr) {
+    public static double update(Tensor loss, AdamW optimizer, Ema ema, long step, double maxGradNorm, double lr) {
         loss.backward();
         double gradNorm = optimizer.clipGradNorm(maxGradNorm);
         optimizer.step(lr);
         optimizer.zeroGrad();
         if (ema != null) {
-            ema.update();
+            ema.update(step);
         }
         return gradNorm;
     }

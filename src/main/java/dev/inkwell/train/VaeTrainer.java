@@ -135,10 +135,7 @@ public final class VaeTrainer {
             double reconstructionValue = reconstruction.item_double();
             double edgesValue = edges.item_double();
             double klValue = kl.item_double();
-            if (ema != null) {
-                ema.warmUp(step);
-            }
-            double gradNorm = TrainingSteps.update(loss, optimizer, ema, settings.maxGradNorm(),
+            double gradNorm = TrainingSteps.update(loss, optimizer, ema, step, settings.maxGradNorm(),
                     settings.learningRate(step));
             return new StepResult(reconstructionValue, edgesValue, klValue, gradNorm);
         }
