@@ -66,11 +66,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "25", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    /** SD's usual scale, for any checkpoint given with --model. */
-    private static final double GUIDANCE = 7.5;
-
     @Option(names = {"-g", "--guidance"},
-            description = "Classifier-free guidance scale; 1 or less disables guidance (default: " + GUIDANCE
+            description = "Classifier-free guidance scale; 1 or less disables guidance (default: " + GenerationRequest.GUIDANCE
                     + ", or " + StorybookModel.GUIDANCE + " on the embedded storybook model).")
     Double guidance;
 
@@ -202,7 +199,7 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** The given scale, else the embedded storybook model's own or SD's usual one. */
     private double guidance() {
-        return guidance != null ? guidance : model == null ? StorybookModel.GUIDANCE : GUIDANCE;
+        return guidance != null ? guidance : model == null ? StorybookModel.GUIDANCE : GenerationRequest.GUIDANCE;
     }
 
     /** The embedded storybook model's own negative scale unless another is given; else the given one, or none. */

@@ -49,6 +49,8 @@ public record GenerationRequest(
         double strength) {
     /** A width or height that stands for the model's native size. */
     public static final int NATIVE_SIZE = 0;
+    /** Stable Diffusion's usual guidance scale, the default of {@link #of}. */
+    public static final double GUIDANCE = 7.5;
 
     public GenerationRequest {
         if (prompts == null || prompts.isEmpty() || prompts.stream().anyMatch(java.util.Objects::isNull)) {
@@ -83,7 +85,7 @@ public record GenerationRequest(
      * unconditional one), the model's scheduler, seed 0, clip skip 1.
      */
     public static GenerationRequest of(String prompt) {
-        return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, 7.5, null, null, 0, 1, null,
+        return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, GUIDANCE, null, null, 0, 1, null,
                 null, 1.0);
     }
 
