@@ -199,12 +199,17 @@ final class GenerateCommand implements Callable<Integer> {
 
     /** The given scale, else the embedded storybook model's own or SD's usual one. */
     private double guidance() {
-        return guidance != null ? guidance : model == null ? StorybookModel.GUIDANCE : GenerationRequest.GUIDANCE;
+        return guidance != null ? guidance : defaults().guidance();
     }
 
-    /** The embedded storybook model's own negative scale unless another is given; else the given one, or none. */
+    /** The given negative scale, else the model's default: the embedded model's own, none for a checkpoint. */
     private Double negativeGuidance() {
-        return negativeGuidance == null && model == null ? Double.valueOf(StorybookModel.NEGATIVE_GUIDANCE) : negativeGuidance;
+        return negativeGuidance != null ? negativeGuidance : defaults().negativeGuidance();
+    }
+
+    /** What a library caller gets for the model: {@link StorybookModel#request} or {@link GenerationRequest#of}. */
+    private GenerationRequest defaults() {
+        return model == null ? StorybookModel.request("") : GenerationRequest.of("");
     }
 
     private List<String> negatives(int count) {

@@ -1,6 +1,7 @@
 package dev.inkwell.storybook;
 
 import dev.inkwell.io.AtomicFiles;
+import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.weights.DType;
 import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsWriter;
@@ -47,6 +48,11 @@ public final class StorybookModel {
     private static final String MANIFEST = "files.txt";
 
     private StorybookModel() {}
+
+    /** {@link GenerationRequest#of}'s defaults with this model's own scales ({@link #GUIDANCE}, {@link #NEGATIVE_GUIDANCE}). */
+    public static GenerationRequest request(String prompt) {
+        return GenerationRequest.of(prompt).withGuidance(GUIDANCE).withNegativeGuidance(NEGATIVE_GUIDANCE);
+    }
 
     /** The default model's folder, copying it out of the jar into the cache on first use. */
     public static Path folder() {

@@ -87,11 +87,10 @@ class StorybookModelTest {
         assertSubjectsMostlyRight(r -> r);
     }
 
-    /** The same with the negative prompt "red" at the model's own negative scale: no red, subjects kept. */
+    /** The same with the negative prompt "red" at the model's own negative scale (its request's default): no red, subjects kept. */
     @Test
     void aRedNegativePromptAtTheModelsScaleRemovesRedAndKeepsTheSubjects() {
-        JudgeOutput judged = assertSubjectsMostlyRight(
-                r -> r.withNegativePrompt("red").withNegativeGuidance(StorybookModel.NEGATIVE_GUIDANCE));
+        JudgeOutput judged = assertSubjectsMostlyRight(r -> r.withNegativePrompt("red"));
         for (int i = 0; i < judged.images().size(); i++) {
             assertTrue(judged.get(i).get(Attribute.COLOUR).value() != Colour.RED, "image " + i + " is red");
         }
@@ -112,13 +111,22 @@ class StorybookModelTest {
         return judged;
     }
 
-    /** The committed model's images for {@code prompts} (20 steps, guidance 6, seeds from 7, then {@code edit}), judged. */
+    /** A library caller gets the scales the CLI and the eval use; all else is {@link GenerationRequest#of}'s. */
+    @Test
+    void requestCarriesTheModelsOwnScales() {
+        GenerationRequest request = StorybookModel.request("a red fox");
+        assertEquals(6, request.guidance());
+        assertEquals(1.5, request.negativeGuidance());
+        assertEquals(GenerationRequest.of("a red fox").withGuidance(6).withNegativeGuidance(1.5), request);
+    }
+
+    /** The committed model's images for {@code prompts} (its own request: 20 steps, guidance 6, seeds from 7, then {@code edit}), judged. */
     private static JudgeOutput generateAndJudge(List<String> prompts, UnaryOperator<GenerationRequest> edit) {
         Path folder = StorybookModel.folder();
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32);
                 Judge judge = Judge.load(folder.resolve(StorybookTraining.JUDGE))) {
-            GenerationResult result = new TextToImage(sd).generate(edit.apply(GenerationRequest.of(prompts.get(0))
-                    .withPrompts(prompts).withSteps(20).withGuidance(6).withSeed(7)), ProgressListener.NONE);
+            GenerationResult result = new TextToImage(sd).generate(edit.apply(StorybookModel.request(prompts.get(0))
+                    .withPrompts(prompts).withSteps(20).withSeed(7)), ProgressListener.NONE);
             return judge.predict(result.images().toArray(BufferedImage[]::new));
         }
     }
