@@ -79,7 +79,7 @@ final class GenerateCommand implements Callable<Integer> {
     Double negativeGuidance;
 
     @Option(names = "--scheduler", paramLabel = "NAME", converter = SchedulerConverter.class,
-            description = "ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras or ddpm (default: the model's own).")
+            description = "ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddpm or pndm (default: the model's own).")
     SchedulerKind scheduler;
 
     @Option(names = {"-W", "--width"}, description = "Image width in pixels, a multiple of 8 (default: the model's native size).")

@@ -50,6 +50,7 @@ public final class InfoText {
             case DPMPP_2M -> "DPM++ 2M";
             case DPMPP_2M_KARRAS -> "DPM++ 2M Karras";
             case DDPM -> "DDPM";
+            case PNDM -> "PLMS";
         };
     }
 

@@ -14,11 +14,21 @@ abstract class BaseRun implements Scheduler.Run {
     final double[] allSigmas;
     /** Index of the first step that runs (0 unless img2img). */
     final int begin;
+    /** Steps taken so far, for solvers that keep a history ({@link #nextInOrder}). */
+    private int taken;
 
     BaseRun(double[] allTimesteps, double[] allSigmas, double strength) {
+        this(allTimesteps, allSigmas, allTimesteps.length, strength);
+    }
+
+    /**
+     * @param steps the inference steps asked for, from which img2img's begin index is counted; PNDM
+     *     has more timesteps than steps (it evaluates some twice)
+     */
+    BaseRun(double[] allTimesteps, double[] allSigmas, int steps, double strength) {
         this.allTimesteps = allTimesteps;
         this.allSigmas = allSigmas;
-        this.begin = beginIndex(allTimesteps.length, strength);
+        this.begin = beginIndex(steps, strength);
     }
 
     /** diffusers' img2img {@code get_timesteps}: {@code t_start = steps - min(int(steps * strength), steps)}. */
@@ -43,6 +53,12 @@ abstract class BaseRun implements Scheduler.Run {
         return allSigmas.length == 0 ? new double[0] : Arrays.copyOfRange(allSigmas, begin, allSigmas.length);
     }
 
+    /** Integer timesteps, as every scheduler but the Euler family's. */
+    @Override
+    public boolean integerTimesteps() {
+        return true;
+    }
+
     @Override
     public double initNoiseSigma() {
         return 1.0;
@@ -61,6 +77,17 @@ abstract class BaseRun implements Scheduler.Run {
             throw new IndexOutOfBoundsException("step index " + stepIndex + " outside [0, " + steps + ")");
         }
         return begin + stepIndex;
+    }
+
+    /**
+     * For multistep solvers, whose history assumes steps 0, 1, 2, ... in turn: checks that
+     * {@code stepIndex} is the next one and returns it, counted.
+     */
+    final int nextInOrder(int stepIndex, String solver) {
+        if (stepIndex != taken) {
+            throw new IllegalStateException(solver + " steps must run in order: expected step " + taken + ", got " + stepIndex);
+        }
+        return taken++;
     }
 
     /** The noise a noisy step was given, checked. */

@@ -57,24 +57,15 @@ public final class DpmSolverMultistepScheduler extends Scheduler {
 
     private final class DpmRun extends BaseRun {
         private float[] previousX0;
-        private int nextStep;
 
         DpmRun(double[] timesteps, double[] sigmas, double strength) {
             super(timesteps, sigmas, strength);
         }
 
         @Override
-        public boolean integerTimesteps() {
-            return true;
-        }
-
-        @Override
         public StepResult step(float[] modelOutput, int stepIndex, float[] sample, float[] noise) {
             NoiseSchedule.requireSameLength(modelOutput, sample);
-            if (stepIndex != nextStep) {
-                throw new IllegalStateException("DPM-Solver steps must run in order: expected step "
-                        + nextStep + ", got " + stepIndex);
-            }
+            nextInOrder(stepIndex, "DPM-Solver");
             int k = index(stepIndex);
             double sigmaS0 = allSigmas[k];
             double sigmaT = allSigmas[k + 1];
@@ -102,7 +93,6 @@ public final class DpmSolverMultistepScheduler extends Scheduler {
                 }
             }
             previousX0 = x0;
-            nextStep++;
             return new StepResult(prevSample, x0.clone());
         }
 

@@ -1,7 +1,5 @@
 package dev.inkwell.scheduler;
 
-import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
-
 /**
  * diffusers' {@code EulerAncestralDiscreteScheduler}: each step goes down to {@code sigma_down}
  * deterministically, then adds fresh noise of standard deviation {@code sigma_up} (k-diffusion's
@@ -9,14 +7,7 @@ import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
  */
 public final class EulerAncestralScheduler extends Scheduler {
     EulerAncestralScheduler(SchedulerConfig config) {
-        super(SchedulerKind.EULER_A, validated(config), true, true);
-    }
-
-    private static SchedulerConfig validated(SchedulerConfig config) {
-        if (config.predictionType() == PredictionType.SAMPLE) {
-            throw new IllegalArgumentException("Euler ancestral does not support prediction_type sample");
-        }
-        return config;
+        super(SchedulerKind.EULER_A, Prediction.rejectSample(config, "Euler ancestral"), true, true);
     }
 
     @Override

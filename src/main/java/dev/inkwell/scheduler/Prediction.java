@@ -19,6 +19,14 @@ final class Prediction {
         return config;
     }
 
+    /** Rejects {@code prediction_type} sample for a scheduler that steps on noise estimates only; returns {@code config}. */
+    static SchedulerConfig rejectSample(SchedulerConfig config, String scheduler) {
+        if (config.predictionType() == PredictionType.SAMPLE) {
+            throw new IllegalArgumentException(scheduler + " does not support prediction_type sample");
+        }
+        return config;
+    }
+
     /** Clips an x0 estimate to +-{@code clip_sample_range} when the config asks for it (DDIM, DDPM). */
     static double clip(SchedulerConfig config, double x0) {
         double range = config.clipSampleRange();

@@ -9,7 +9,8 @@ package dev.inkwell.scheduler;
  * tensors, and all arrays passed to one call must have the same length.
  */
 public abstract sealed class Scheduler
-        permits DdimScheduler, EulerScheduler, EulerAncestralScheduler, DpmSolverMultistepScheduler, DdpmScheduler {
+        permits DdimScheduler, EulerScheduler, EulerAncestralScheduler, DpmSolverMultistepScheduler, DdpmScheduler,
+        PndmScheduler {
     private final SchedulerKind kind;
     private final SchedulerConfig config;
     private final NoiseSchedule schedule;

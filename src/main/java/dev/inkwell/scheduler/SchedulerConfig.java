@@ -28,6 +28,7 @@ import java.util.stream.Stream;
  * @param interpolationType {@code linear} is the only one supported (Euler)
  * @param timestepType {@code discrete} or {@code continuous} (Euler, only matters for v-prediction)
  * @param varianceType {@code fixed_small} is the only one supported (DDPM)
+ * @param skipPrkSteps PNDM: start with linear multistep steps (PLMS, as SD's configs ask) instead of Runge-Kutta ones
  */
 public record SchedulerConfig(
         String className,
@@ -50,12 +51,13 @@ public record SchedulerConfig(
         String finalSigmasType,
         String interpolationType,
         String timestepType,
-        String varianceType) {
+        String varianceType,
+        Boolean skipPrkSteps) {
 
     /** A config with nothing given. */
     public static final SchedulerConfig EMPTY = new SchedulerConfig(
             null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null);
+            null, null, null, null, null, null);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -150,7 +152,8 @@ public record SchedulerConfig(
                 f.text("final_sigmas_type"),
                 f.text("interpolation_type"),
                 f.text("timestep_type"),
-                f.text("variance_type"));
+                f.text("variance_type"),
+                f.bool("skip_prk_steps"));
     }
 
     /** The scheduler the model ships with, from {@code _class_name}. */
@@ -169,7 +172,7 @@ public record SchedulerConfig(
         return new SchedulerConfig(className, numTrainTimesteps, betaStart, betaEnd, betaSchedule, trainedBetas,
                 stepsOffset, timestepSpacing, type, setAlphaToOne, clipSample, clipSampleRange, thresholding,
                 rescaleBetasZeroSnr, useKarrasSigmas, sigmaMin, sigmaMax, finalSigmasType, interpolationType,
-                timestepType, varianceType);
+                timestepType, varianceType, skipPrkSteps);
     }
 
     /** Component-wise: this config's value where given, else {@code fallback}'s. */
@@ -195,7 +198,8 @@ public record SchedulerConfig(
                 or(finalSigmasType, fallback.finalSigmasType),
                 or(interpolationType, fallback.interpolationType),
                 or(timestepType, fallback.timestepType),
-                or(varianceType, fallback.varianceType));
+                or(varianceType, fallback.varianceType),
+                or(skipPrkSteps, fallback.skipPrkSteps));
     }
 
     private static <T> T or(T value, T fallback) {

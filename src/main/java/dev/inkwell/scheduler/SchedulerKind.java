@@ -29,7 +29,11 @@ public enum SchedulerKind {
             {"use_karras_sigmas": true, "final_sigmas_type": "zero"}""", DpmSolverMultistepScheduler::new),
     DDPM("ddpm", "DDPMScheduler", """
             {"timestep_spacing": "leading", "variance_type": "fixed_small", "clip_sample": true,
-             "clip_sample_range": 1.0, "thresholding": false}""", "{}", DdpmScheduler::new);
+             "clip_sample_range": 1.0, "thresholding": false}""", "{}", DdpmScheduler::new),
+    /** PNDM has no zero-terminal-SNR option: diffusers' from_config drops the key. */
+    PNDM("pndm", "PNDMScheduler", """
+            {"timestep_spacing": "leading", "skip_prk_steps": false, "set_alpha_to_one": false}""", """
+            {"rescale_betas_zero_snr": false}""", PndmScheduler::new);
 
     /** Constructor defaults every diffusers scheduler class shares. */
     private static final SchedulerConfig COMMON_DEFAULTS = SchedulerConfig.parse("""

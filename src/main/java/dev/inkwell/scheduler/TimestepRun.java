@@ -19,11 +19,6 @@ abstract class TimestepRun extends BaseRun {
     }
 
     @Override
-    public final boolean integerTimesteps() {
-        return true;
-    }
-
-    @Override
     public final Scheduler.StepResult step(float[] modelOutput, int stepIndex, float[] sample, float[] noise) {
         NoiseSchedule.requireSameLength(modelOutput, sample);
         int t = (int) allTimesteps[index(stepIndex)];

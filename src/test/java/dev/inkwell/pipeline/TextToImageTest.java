@@ -204,13 +204,16 @@ class TextToImageTest {
     @Test
     void everySchedulerRunsAndReportsProgress() {
         for (SchedulerKind kind : SchedulerKind.values()) {
+            // One report per UNet call: PNDM's Runge-Kutta start (this DDIM config does not skip it, as
+            // diffusers' from_config would not) takes 12 calls for the first three of the 4 steps.
+            int expected = kind == SchedulerKind.PNDM ? 13 : 4;
             int[] calls = {0};
             GenerationResult r = new TextToImage(sd15).generate(request().withScheduler(kind).withNegativePrompt("blurry"),
                     (step, total) -> {
                         calls[0]++;
-                        assertEquals(4, total);
+                        assertEquals(expected, total);
                     });
-            assertEquals(4, calls[0], kind.cliName());
+            assertEquals(expected, calls[0], kind.cliName());
             for (float v : r.latents()) {
                 assertTrue(Float.isFinite(v), kind.cliName() + " gives finite latents");
             }

@@ -119,8 +119,9 @@ class SchedulerConfigTest {
         assertEquals(SchedulerKind.DPMPP_2M, SchedulerKind.fromClassName("DPMSolverMultistepScheduler"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SchedulerKind.fromName("heun"));
-        assertEquals("unknown scheduler 'heun'; valid names: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddpm",
+        assertEquals("unknown scheduler 'heun'; valid names: ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddpm, pndm",
                 e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> SchedulerKind.fromClassName("PNDMScheduler"));
+        assertEquals(SchedulerKind.PNDM, SchedulerKind.fromClassName("PNDMScheduler"));
+        assertThrows(IllegalArgumentException.class, () -> SchedulerKind.fromClassName("LMSDiscreteScheduler"));
     }
 }
