@@ -35,7 +35,7 @@ public final class PndmScheduler extends Scheduler {
         }
         if (steps < ORDER) {
             throw new IllegalArgumentException("PNDM's Runge-Kutta start needs at least " + ORDER + " steps, not " + steps
-                    + " (or skip_prk_steps)");
+                    + " (a scheduler config with skip_prk_steps true, as SD's, runs PLMS from the first step)");
         }
         double[] prk = rungeKuttaTimesteps(base, stride / 2);
         double[] all = Arrays.copyOf(prk, prk.length + steps - (ORDER - 1));
