@@ -117,7 +117,7 @@ public final class PndmScheduler extends Scheduler {
                     rungeKuttaSum = null;
                 }
             }
-            return formulaNine(start != null ? start : sample, from, prev, used);
+            return formulaNine(start, from, prev, used);
         }
 
         private void accumulate(float[] output, double weight) {
@@ -142,13 +142,14 @@ public final class PndmScheduler extends Scheduler {
                 ets.add(output);
             }
             int n = ets.size();
-            float[] used = new float[output.length];
+            float[] used;
             float[] from = sample;
             if (n == 1 && counter == 0) {
                 used = output;
                 start = sample;
             } else if (n == 1 && counter == 1) {
                 float[] first = ets.get(0);
+                used = new float[output.length];
                 for (int i = 0; i < used.length; i++) {
                     used[i] = (output[i] + first[i]) / 2;
                 }
@@ -157,6 +158,7 @@ public final class PndmScheduler extends Scheduler {
             } else {
                 float[] e1 = ets.get(n - 1);
                 float[] e2 = ets.get(n - 2);
+                used = new float[output.length];
                 for (int i = 0; i < used.length; i++) {
                     used[i] = switch (n) {
                         case 2 -> (3 * e1[i] - e2[i]) / 2;
@@ -180,9 +182,10 @@ public final class PndmScheduler extends Scheduler {
             float[] prevSample = new float[sample.length];
             float[] x0 = new float[sample.length];
             for (int i = 0; i < sample.length; i++) {
-                double eps = type == PredictionType.V_PREDICTION ? alpha * output[i] + sigma * sample[i] : output[i];
+                double estimate = Prediction.x0(type, sample[i], output[i], alpha, sigma);
+                double eps = Prediction.epsilon(type, sample[i], output[i], estimate, alpha, sigma);
                 prevSample[i] = (float) (sampleCoeff * sample[i] - (acpPrev - acp) * eps / denominator);
-                x0[i] = (float) ((sample[i] - sigma * eps) / alpha);
+                x0[i] = (float) estimate;
             }
             return new StepResult(prevSample, x0);
         }
