@@ -67,10 +67,10 @@ final class Figure {
                 : new Ellipse2D.Double(layout.body().getX(), layout.body().getY(), layout.body().getWidth(),
                         layout.body().getHeight());
         part(bodyShape, body);
-        pattern(bodyShape, layout.body());
         if (a.wing()) {
             wing(layout.body());
         }
+        pattern(bodyShape, layout.body());
         if (scene.pose() == Pose.SITTING) {
             feet();
         }
@@ -82,19 +82,20 @@ final class Figure {
         g.setTransform(saved);
     }
 
+    /** Heads sit forward of the body's middle (a sleeper's half a head radius past it), so the pattern shows. */
     private Layout layout(double r) {
         double bw = a.bodyWidth() * scene.proportions().bodyWidthScale();
         double bh = a.bodyHeight();
         if (a.horizontal()) {
             double lift = scene.pose() == Pose.SLEEPING ? 0 : 0.08;
             Rectangle2D b = new Rectangle2D.Double(-bw / 2, -bh - lift, bw, bh);
-            return new Layout(b, new Point2D.Double(bw * 0.25, b.getCenterY()), new Point2D.Double(-bw / 2 + 0.03, b.getCenterY()), Math.PI);
+            return new Layout(b, new Point2D.Double(bw * 0.38, b.getCenterY()), new Point2D.Double(-bw / 2 + 0.03, b.getCenterY()), Math.PI);
         }
         if (scene.pose() == Pose.SLEEPING) {
             double w = Math.max(bw, bh) * 1.1;
             double h = Math.min(bw, bh) * 0.85;
             Rectangle2D b = new Rectangle2D.Double(-w / 2 - 0.08, -h, w, h);
-            return new Layout(b, new Point2D.Double(b.getMaxX() + r * 0.2, -r * 0.95),
+            return new Layout(b, new Point2D.Double(b.getMaxX() + r * 0.5, -r * 0.95),
                     new Point2D.Double(b.getMinX() + 0.03, -h * 0.3), Math.PI);
         }
         Rectangle2D b = new Rectangle2D.Double(-bw / 2, -bh, bw, bh);
@@ -169,15 +170,18 @@ final class Figure {
         switch (scene.pattern()) {
             case SPOTS -> {
                 g.setColor(shade(body));
-                double d = 0.11;
+                // Never under three and a half device pixels, nor stripes under two and a half: on a
+                // small subject thinner ones blur into the body and spots into stripes.
+                double d = Math.max(0.11, 3.5 * pixel);
                 for (double[] s : SPOTS) {
                     g.fill(new Ellipse2D.Double(b.getCenterX() + s[0] * w - d / 2, b.getCenterY() + s[1] * h - d / 2, d, d));
                 }
             }
             case STRIPES -> {
                 g.setColor(shade(body));
+                double stripe = Math.max(0.06, 2.5 * pixel);
                 for (double u = -0.3; u < 0.4; u += 0.2) {
-                    g.fill(new Rectangle2D.Double(b.getCenterX() + u * w - 0.03, b.getY(), 0.06, h));
+                    g.fill(new Rectangle2D.Double(b.getCenterX() + u * w - stripe / 2, b.getY(), stripe, h));
                 }
             }
             case PATCH -> {
@@ -196,12 +200,13 @@ final class Figure {
         g.draw(bodyShape);
     }
 
+    /** In the body colour with its outline, under the pattern: a wing in the pattern's shade would read as one. */
     private void wing(Rectangle2D b) {
         AffineTransform saved = g.getTransform();
         g.translate(b.getCenterX() - 0.03, b.getCenterY() - 0.02);
         g.rotate(scene.pose() == Pose.JUMPING ? -1.0 : -0.3);
         part(new Ellipse2D.Double(-0.25 * b.getWidth(), -0.2 * b.getHeight(), 0.6 * b.getWidth(), 0.4 * b.getHeight()),
-                shade(body));
+                body);
         g.setTransform(saved);
     }
 
@@ -214,7 +219,11 @@ final class Figure {
         g.translate(head.getX() + Math.cos(angle) * r * 0.95, head.getY() + Math.sin(angle) * r * 0.95);
         g.rotate(angle);
         Color c = scene.accessoryColour().awt();
-        part(new Rectangle2D.Double(0.02, -0.4 * r, 0.7 * r, 0.3 * r), c);
+        // The hanging end falls from the band's outer edge, off the body where it can (a pattern stays
+        // seen), and is at least 5 x 2.5 device pixels, so a small subject's scarf shows its colour.
+        double length = Math.max(0.8 * r, 5 * pixel);
+        double width = Math.max(0.3 * r, 2.5 * pixel);
+        part(new Rectangle2D.Double(0.02, -1.15 * r, length, width), c);
         part(new RoundRectangle2D.Double(-0.3 * r, -1.15 * r, 0.6 * r, 2.3 * r, 0.1 * r, 0.1 * r), c);
         g.setTransform(saved);
     }
