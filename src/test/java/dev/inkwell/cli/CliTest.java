@@ -99,7 +99,7 @@ class CliTest {
         Path out = dir.resolve("fox.png");
         Run r = run("generate", "-p", "a red fox", "-n", "red", "--steps", "1", "--seed", "3", "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
-        assertEquals("a red fox\nNegative prompt: red\nSteps: 1, Sampler: Euler a, CFG scale: 6, Negative guidance: 1.5, Seed: 3, "
+        assertEquals("a red fox\nNegative prompt: red\nSteps: 1, Sampler: Euler a, CFG scale: 6, Negative guidance: 2, Seed: 3, "
                 + "Size: 64x64, Model: inkwell-storybook", dev.inkwell.image.Images.readPngText(out).get("parameters"));
     }
 

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The committed default model, loaded as any diffusers folder is, draws what it is asked for. */
@@ -79,7 +80,7 @@ class StorybookModelTest {
 
     /**
      * The subject of a short generation, one prompt per subject, matches the prompt far more often
-     * than the one-in-eight of chance, though not yet always (87.5 % of 200 prompts in
+     * than the one-in-eight of chance, though not yet always (94.5 % of 200 prompts in
      * docs/storybook-model.md).
      */
     @Test
@@ -87,13 +88,22 @@ class StorybookModelTest {
         assertSubjectsMostlyRight(r -> r);
     }
 
-    /** The same with the negative prompt "red" at the model's own negative scale (its request's default): no red, subjects kept. */
+    /**
+     * The same with the negative prompt "red" at the model's own negative scale (its request's default):
+     * subjects kept, and the images judged red at most a third of those without it, the issue's measure.
+     * Not none: a few figures stay red at any scale (here the fish, up to scale 4; 5 and 2 % of the
+     * eval's two sets of 100 pictures, docs/storybook-model.md).
+     */
     @Test
     void aRedNegativePromptAtTheModelsScaleRemovesRedAndKeepsTheSubjects() {
-        JudgeOutput judged = assertSubjectsMostlyRight(r -> r.withNegativePrompt("red"));
-        for (int i = 0; i < judged.images().size(); i++) {
-            assertTrue(judged.get(i).get(Attribute.COLOUR).value() != Colour.RED, "image " + i + " is red");
-        }
+        long without = red(assertSubjectsMostlyRight(r -> r));
+        long with = red(assertSubjectsMostlyRight(r -> r.withNegativePrompt("red")));
+        assertTrue(without >= 3 && 3 * with <= without, with + " of 8 judged red with the negative prompt, " + without + " without");
+    }
+
+    private static long red(JudgeOutput judged) {
+        return IntStream.range(0, judged.images().size())
+                .filter(i -> judged.get(i).get(Attribute.COLOUR).value() == Colour.RED).count();
     }
 
     /** One prompt per subject, "a fox in a meadow" etc.: at least 6 of 8 subjects right. */
@@ -116,8 +126,8 @@ class StorybookModelTest {
     void requestCarriesTheModelsOwnScales() {
         GenerationRequest request = StorybookModel.request("a red fox");
         assertEquals(6, request.guidance());
-        assertEquals(1.5, request.negativeGuidance());
-        assertEquals(GenerationRequest.of("a red fox").withGuidance(6).withNegativeGuidance(1.5), request);
+        assertEquals(2.0, request.negativeGuidance());
+        assertEquals(GenerationRequest.of("a red fox").withGuidance(6).withNegativeGuidance(2.0), request);
     }
 
     /** The committed model's images for {@code prompts} (its own request: 20 steps, guidance 6, seeds from 7, then {@code edit}), judged. */
