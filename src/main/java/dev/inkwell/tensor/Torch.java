@@ -37,19 +37,6 @@ public final class Torch {
     }
 
     /**
-     * Runs a large matrix product with OpenBLAS on every core, then gives the cores back to
-     * libtorch's OpenMP threads (see {@link #init}).
-     */
-    public static Tensor onAllBlasThreads(Supplier<Tensor> product) {
-        openblas_nolapack.blas_set_num_threads(Runtime.getRuntime().availableProcessors());
-        try {
-            return product.get();
-        } finally {
-            openblas_nolapack.blas_set_num_threads(1);
-        }
-    }
-
-    /**
      * Runs a block of tensor code and frees every tensor it created except its result, at once.
      * Java handles of intermediates would otherwise live until the enclosing scope closes (or
      * the garbage collector runs), holding a whole forward pass's activations at the same time.
