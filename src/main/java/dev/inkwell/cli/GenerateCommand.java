@@ -7,6 +7,7 @@ import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.prompt.Prompt;
 import dev.inkwell.storybook.StorybookModel;
 import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
 import dev.inkwell.scheduler.SchedulerKind;
@@ -149,7 +150,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
-            GenerationRequest request = new GenerationRequest(batchPrompts, negatives,
+            GenerationRequest request = new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(), negatives,
                     width == null ? GenerationRequest.NATIVE_SIZE : width,
                     height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance(),
                     negativeGuidance(),
@@ -226,7 +227,7 @@ final class GenerateCommand implements Callable<Integer> {
         return new ArrayList<>(negativePrompts);
     }
 
-    private static void refuseExisting(Path target) {
+    static void refuseExisting(Path target) {
         if (Files.exists(target)) {
             throw new IllegalArgumentException(target + " already exists (use --overwrite to replace it)");
         }
@@ -244,7 +245,8 @@ final class GenerateCommand implements Callable<Integer> {
         return output.resolveSibling(stem + "-" + (index + 1) + ".png");
     }
 
-    private static float[] readNoise(Path file) {
+    /** The one tensor of a safetensors file of initial noise. */
+    static float[] readNoise(Path file) {
         try (SafeTensors st = SafeTensors.open(file)) {
             if (st.entries().size() != 1) {
                 throw new IllegalArgumentException(file + ": --init-noise needs exactly one tensor, found " + st.entries().size());

@@ -38,6 +38,11 @@ public final class Weights {
         return at(child + "." + index);
     }
 
+    /** Where this view sits in the checkpoint, e.g. {@code down_blocks.1.attentions.0}; empty at the root. */
+    public String path() {
+        return prefix.isEmpty() ? "" : prefix.substring(0, prefix.length() - 1);
+    }
+
     public boolean has(String name) {
         return store.source.contains(prefix + name);
     }

@@ -1,5 +1,6 @@
 package dev.inkwell.pipeline;
 
+import dev.inkwell.prompt.Prompt;
 import dev.inkwell.scheduler.SchedulerKind;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -11,7 +12,7 @@ import java.util.List;
  * {@code with...} methods change one field each.
  *
  * @param prompts one per image of the batch; prompts may be longer than 77 tokens and use
- *     AUTOMATIC1111 weighting syntax
+ *     AUTOMATIC1111 weighting syntax, and may be made of named parts ({@link Prompt})
  * @param negativePrompts one per image; an entry (or the whole list) {@code null} means none,
  *     which is the empty prompt, or zeros for SDXL models that force them
  * @param width {@link #NATIVE_SIZE} for the model's native size ({@link StableDiffusion#nativeSize})
@@ -34,7 +35,7 @@ import java.util.List;
  * @param strength img2img: the share of the schedule that runs, in (0, 1]; 1 ignores the image
  */
 public record GenerationRequest(
-        List<String> prompts,
+        List<Prompt> prompts,
         List<String> negativePrompts,
         int width,
         int height,
@@ -85,6 +86,11 @@ public record GenerationRequest(
      * unconditional one), the model's scheduler, seed 0, clip skip 1.
      */
     public static GenerationRequest of(String prompt) {
+        return of(Prompt.of(prompt));
+    }
+
+    /** {@link #of(String)} for a prompt of named parts. */
+    public static GenerationRequest of(Prompt prompt) {
         return new GenerationRequest(List.of(prompt), null, NATIVE_SIZE, NATIVE_SIZE, 25, GUIDANCE, null, null, 0, 1, null,
                 null, 1.0);
     }
@@ -116,8 +122,15 @@ public record GenerationRequest(
                 && negativePrompts.stream().anyMatch(java.util.Objects::nonNull);
     }
 
+    /** Plain prompts, one per image; the negative prompts are dropped. */
     public GenerationRequest withPrompts(List<String> p) {
-        return new GenerationRequest(p, null, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+        return new GenerationRequest(p.stream().map(t -> t == null ? null : Prompt.of(t)).toList(), null, width, height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    /** One image of {@code prompt}, with {@code negative} ({@code null}: none). */
+    public GenerationRequest withPrompt(Prompt prompt, String negative) {
+        return new GenerationRequest(List.of(prompt), negative == null ? null : Collections.singletonList(negative), width,
+                height, steps, guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
     }
 
     /** The same prompt (and negative prompt) for {@code count} images. */

@@ -17,7 +17,13 @@ public final class InfoText {
     private InfoText() {}
 
     public static String of(GenerationRequest r, int image, SchedulerKind scheduler, long seed, String model) {
-        StringBuilder s = new StringBuilder(r.prompts().get(image));
+        return of(r, image, scheduler, seed, model, List.of());
+    }
+
+    /** With {@code extra} fields ("Name: value") after the usual ones, for what the request alone does not say. */
+    public static String of(GenerationRequest r, int image, SchedulerKind scheduler, long seed, String model,
+            List<String> extra) {
+        StringBuilder s = new StringBuilder(r.prompts().get(image).text());
         String negative = r.negativePrompt(image);
         if (negative != null && !negative.isEmpty()) {
             s.append("\nNegative prompt: ").append(negative);
@@ -38,6 +44,7 @@ public final class InfoText {
         if (r.initImage() != null) {
             fields.add("Denoising strength: " + number(r.strength()));
         }
+        fields.addAll(extra);
         return s.append('\n').append(String.join(", ", fields)).toString();
     }
 

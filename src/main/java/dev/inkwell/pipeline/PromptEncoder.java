@@ -1,6 +1,8 @@
 package dev.inkwell.pipeline;
 
 import dev.inkwell.nn.Ops;
+import dev.inkwell.prompt.ChunkedPrompt;
+import dev.inkwell.prompt.Prompt;
 import dev.inkwell.prompt.PromptChunker;
 import dev.inkwell.prompt.TokenChunk;
 import dev.inkwell.tensor.Torch;
@@ -41,21 +43,40 @@ public final class PromptEncoder {
         this.model = model;
     }
 
+    public StableDiffusion model() {
+        return model;
+    }
+
     /**
      * @param prompts one per row; a {@code null} entry gives all-zero embeddings of one chunk
      *     (SDXL's unconditional input when there is no negative prompt)
      */
     public PromptEmbeddings encode(List<String> prompts, int clipSkip) {
+        return encodePrompts(prompts.stream().map(p -> p == null ? null : Prompt.of(p)).toList(), clipSkip);
+    }
+
+    /**
+     * Prompts of named parts; each row's {@link PromptEmbeddings#tokens} tells where every part's
+     * tokens sit in its sequence. On SDXL those are the first tokenizer's positions, which both
+     * encoders' states share unless a "!" makes the second tokenizer chunk differently.
+     *
+     * @param prompts one per row; a {@code null} entry gives all-zero embeddings of one chunk
+     */
+    public PromptEmbeddings encodePrompts(List<Prompt> prompts, int clipSkip) {
         boolean xl = model.family() == ModelFamily.SDXL;
         List<Tensor> rows = new ArrayList<>();
         List<Tensor> pooled = new ArrayList<>();
-        for (String prompt : prompts) {
+        List<ChunkedPrompt> tokens = new ArrayList<>();
+        for (Prompt prompt : prompts) {
             if (prompt == null) {
                 rows.add(null);
                 pooled.add(null);
+                tokens.add(null);
                 continue;
             }
-            List<TokenChunk> first = new PromptChunker(model.tokenizer()).chunk(prompt).chunks();
+            ChunkedPrompt chunked = new PromptChunker(model.tokenizer()).chunk(prompt);
+            tokens.add(chunked);
+            List<TokenChunk> first = chunked.chunks();
             if (!xl) {
                 rows.add(encodeChunks(model.textEncoder(), first, clipSkip, null));
                 continue;
@@ -71,7 +92,11 @@ public final class PromptEncoder {
             rows.add(Ops.cat(2, a, b));
             pooled.add(pool[0]);
         }
-        return assemble(rows, xl ? pooled : null);
+        List<Integer> widths = xl
+                ? List.of(model.textEncoder().config().hiddenSize(),
+                        model.textEncoder2().config().hiddenSize())
+                : List.of(model.unet().config().crossAttentionDim());
+        return assemble(rows, xl ? pooled : null, tokens, widths);
     }
 
     /**
@@ -135,7 +160,8 @@ public final class PromptEncoder {
     }
 
     /** Stacks rows into one batch, zero-padding and masking rows shorter than the longest. */
-    private PromptEmbeddings assemble(List<Tensor> rows, List<Tensor> pooled) {
+    private PromptEmbeddings assemble(List<Tensor> rows, List<Tensor> pooled, List<ChunkedPrompt> tokens,
+            List<Integer> widths) {
         Tensor any = rows.stream().filter(r -> r != null).findFirst().orElse(null);
         long width = any != null ? any.size(2) : model.unet().config().crossAttentionDim();
         ScalarType type = any != null ? any.scalar_type().intern() : ScalarType.Float;
@@ -171,6 +197,6 @@ public final class PromptEncoder {
             }
             pool = Ops.cat(0, ps.toArray(new Tensor[0]));
         }
-        return new PromptEmbeddings(context, mask, pool);
+        return new PromptEmbeddings(context, mask, pool, tokens, widths);
     }
 }

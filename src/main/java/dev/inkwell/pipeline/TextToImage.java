@@ -2,6 +2,7 @@ package dev.inkwell.pipeline;
 
 import dev.inkwell.image.Images;
 import dev.inkwell.nn.Ops;
+import dev.inkwell.prompt.Prompt;
 import dev.inkwell.scheduler.Scheduler;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Torch;
@@ -14,24 +15,23 @@ import java.util.Collections;
 import java.util.List;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.pytorch.NoGradGuard;
-import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
  * Text to image (and image to image) with classifier-free guidance, as diffusers' Stable
- * Diffusion pipelines do it:
+ * Diffusion pipelines do it, in four stages that other pipelines (stories) reuse:
  * <ol>
- *   <li>encode the prompts and negative prompts; the guided batch is {@code [negatives, positives]},
- *       the negative prompts standing in for the unconditional (empty) one, or {@code [unconditional,
- *       negatives, positives]} when the negatives have their own scale
- *   <li>start from seeded noise, or from the init image's latents noised to the first step
- *   <li>at each step predict the noise of every branch and combine them,
- *       {@code uncond + g * (cond - uncond)} or {@code uncond + g * (cond - uncond) - gNeg * (neg -
- *       uncond)}, and let the scheduler step the latents
- *   <li>decode with the VAE (in tiles when the image is large)
+ *   <li>{@link #prepare}: encode the prompts of every {@link Guidance} branch (the negative
+ *       prompts standing in for the unconditional one, or a branch of their own), let a
+ *       {@link ConditioningStage} edit them, and start from seeded noise or from the init image's
+ *       latents noised to the first step
+ *   <li>{@link #predictNoise}: the UNet's prediction for every branch, combined by the guidance
+ *   <li>{@link #step}: the scheduler steps the latents
+ *   <li>{@link #decode}: the VAE (in tiles when the image is large)
  * </ol>
+ * Call them inside a {@link NoGradGuard} and a {@link PointerScope}, as {@link #generate} does.
  */
 public final class TextToImage {
     private final StableDiffusion model;
@@ -42,82 +42,107 @@ public final class TextToImage {
         this.prompts = new PromptEncoder(model);
     }
 
-    public GenerationResult generate(GenerationRequest asked, ProgressListener progress) {
-        GenerationRequest request = asked.withNativeSize(model.nativeSize());
+    public StableDiffusion model() {
+        return model;
+    }
+
+    public GenerationResult generate(GenerationRequest request, ProgressListener progress) {
+        return generate(request, ConditioningStage.NONE, progress);
+    }
+
+    /** The whole generation, with {@code stage} between encoding and the loop. */
+    public GenerationResult generate(GenerationRequest request, ConditioningStage stage, ProgressListener progress) {
         try (NoGradGuard noGrad = new NoGradGuard(); PointerScope requestScope = new PointerScope()) {
-            int batch = request.batchSize();
-            boolean guided = request.guidance() > 1.0;
-            int branches = !guided ? 1 : request.separateNegativeBranch() ? 3 : 2;
-            boolean img2img = request.initImage() != null && request.strength() < 1.0;
-            SchedulerKind kind = request.scheduler() == null ? model.defaultScheduler() : request.scheduler();
-            Scheduler scheduler = kind.create(model.schedulerConfig());
-            Scheduler.Run run = scheduler.start(request.steps(), img2img ? request.strength() : 1.0);
-
-            Conditioning cond = conditioning(request, branches);
-            long[] shape = {batch, model.unet().config().inChannels(),
-                request.height() / model.vaeScale(), request.width() / model.vaeScale()};
-            int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
-            long[] seeds = new long[batch];
-            List<GaussianNoise> noise = new ArrayList<>();
-            for (int i = 0; i < batch; i++) {
-                seeds[i] = request.seed() + i;
-                noise.add(new GaussianNoise(seeds[i]));
-            }
-            float[] latents = request.initNoise() != null ? checkedNoise(request.initNoise(), shape) : drawNoise(noise, perImage);
-            if (img2img) {
-                latents = run.addNoise(encodeImage(request.initImage(), shape), latents, 0);
-            } else {
-                scale(latents, run.initNoiseSigma());
-            }
-
-            double[] timesteps = run.timesteps();
-            ScalarType type = model.unet().precision().scalarType();
-            for (int i = 0; i < timesteps.length; i++) {
+            Denoising d = prepare(request, stage);
+            for (int i = 0; i < d.steps(); i++) {
                 try (PointerScope stepScope = new PointerScope()) {
-                    Tensor x = Torch.floats(run.scaleModelInput(latents, i), shape).to(type);
-                    Tensor t = run.integerTimesteps()
-                            ? Torch.longs(new long[] {(long) timesteps[i]}, 1)
-                            : Torch.floats(new float[] {(float) timesteps[i]}, 1);
-                    Tensor everyBranch = branches == 1 ? x : Ops.cat(0, Collections.nCopies(branches, x).toArray(Tensor[]::new));
-                    Tensor predicted = model.unet().forward(everyBranch, t, cond);
-                    if (guided) {
-                        TensorVector parts = predicted.chunk(branches, 0);
-                        Tensor uncond = parts.get(0);
-                        Tensor positive = parts.get(branches - 1);
-                        predicted = uncond.add(positive.sub(uncond).mul(new Scalar(request.guidance())));
-                        if (branches == 3) {
-                            predicted = predicted.sub(parts.get(1).sub(uncond).mul(new Scalar(request.negativeGuidance())));
-                        }
-                    }
-                    float[] stepNoise = scheduler.needsNoise() ? drawNoise(noise, perImage) : null;
-                    latents = run.step(Torch.toFloats(predicted), i, latents, stepNoise).prevSample();
+                    step(d, i, predictNoise(d, i));
                 }
-                progress.onStep(i + 1, timesteps.length);
+                progress.onStep(i + 1, d.steps());
             }
-            return new GenerationResult(decode(latents, shape), latents, shape, seeds, kind);
+            return new GenerationResult(decode(d), d.latents(), d.shape(), d.seeds(), d.schedulerKind());
         }
     }
 
+    /** Encodes, conditions and draws the starting latents. */
+    public Denoising prepare(GenerationRequest asked, ConditioningStage stage) {
+        GenerationRequest request = asked.withNativeSize(model.nativeSize());
+        int batch = request.batchSize();
+        Guidance guidance = Guidance.of(request);
+        boolean img2img = request.initImage() != null && request.strength() < 1.0;
+        SchedulerKind kind = request.scheduler() == null ? model.defaultScheduler() : request.scheduler();
+        Scheduler scheduler = kind.create(model.schedulerConfig());
+        Scheduler.Run run = scheduler.start(request.steps(), img2img ? request.strength() : 1.0);
+
+        Conditioning cond = conditioning(request, new GuidanceRows(guidance.branches(), batch), stage);
+        long[] shape = {batch, model.unet().config().inChannels(),
+            request.height() / model.vaeScale(), request.width() / model.vaeScale()};
+        int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+        long[] seeds = new long[batch];
+        List<GaussianNoise> noise = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            seeds[i] = request.seed() + i;
+            noise.add(new GaussianNoise(seeds[i]));
+        }
+        float[] latents = request.initNoise() != null ? checkedNoise(request.initNoise(), shape) : drawNoise(noise, perImage);
+        if (img2img) {
+            latents = run.addNoise(encodeImage(request.initImage(), shape), latents, 0);
+        } else {
+            scale(latents, run.initNoiseSigma());
+        }
+        return new Denoising(request, kind, scheduler, run, guidance, cond, shape, seeds, noise, latents);
+    }
+
+    /** The guided noise prediction {@code [images, C, h, w]} at step {@code i}. */
+    public Tensor predictNoise(Denoising d, int i) {
+        long[] shape = d.shape();
+        double[] timesteps = d.run().timesteps();
+        ScalarType type = model.unet().precision().scalarType();
+        Tensor x = Torch.floats(d.run().scaleModelInput(d.latents(), i), shape).to(type);
+        Tensor t = d.run().integerTimesteps()
+                ? Torch.longs(new long[] {(long) timesteps[i]}, 1)
+                : Torch.floats(new float[] {(float) timesteps[i]}, 1);
+        int branches = d.guidance().branches().size();
+        Tensor everyBranch = branches == 1 ? x : Ops.cat(0, Collections.nCopies(branches, x).toArray(Tensor[]::new));
+        Tensor predicted = model.unet().forward(everyBranch, t, d.conditioning());
+        TensorVector parts = predicted.chunk(branches, 0);
+        List<Tensor> byBranch = new ArrayList<>();
+        for (int b = 0; b < branches; b++) {
+            byBranch.add(parts.get(b));
+        }
+        return d.guidance().combine(byBranch);
+    }
+
+    /** Steps the latents with the scheduler, from the guided prediction of step {@code i}. */
+    public void step(Denoising d, int i, Tensor noisePrediction) {
+        long[] shape = d.shape();
+        int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
+        float[] stepNoise = d.scheduler().needsNoise() ? drawNoise(d.noise(), perImage) : null;
+        d.latents(d.run().step(Torch.toFloats(noisePrediction), i, d.latents(), stepNoise).prevSample());
+    }
+
+    /** The images of the current latents. */
+    public List<BufferedImage> decode(Denoising d) {
+        return decode(d.latents(), d.shape());
+    }
+
     /**
-     * Rows {@code [negatives..., positives...]} when guided (and {@code [unconditional...,
-     * negatives..., positives...]} with a negative branch of its own), else the positives alone.
-     * The unconditional row, and a negative row without a negative prompt, is the empty prompt, or
-     * zeros on SDXL models that force them (diffusers' {@code force_zeros_for_empty_prompt}).
+     * One row per branch and image ({@link GuidanceRows}). The unconditional row, and a negative
+     * row without a negative prompt, is the empty prompt, or zeros on SDXL models that force them
+     * (diffusers' {@code force_zeros_for_empty_prompt}).
      */
-    private Conditioning conditioning(GenerationRequest request, int branches) {
-        String empty = model.forceZerosForEmptyPrompt() ? null : "";
-        List<String> rows = new ArrayList<>();
-        if (branches == 3) {
-            rows.addAll(Collections.nCopies(request.batchSize(), empty));
+    private Conditioning conditioning(GenerationRequest request, GuidanceRows layout, ConditioningStage stage) {
+        Prompt empty = model.forceZerosForEmptyPrompt() ? null : Prompt.of("");
+        List<Prompt> rows = new ArrayList<>();
+        for (int row = 0; row < layout.rows(); row++) {
+            int image = layout.image(row);
+            rows.add(switch (layout.branch(row)) {
+                case UNCONDITIONAL -> empty;
+                case NEGATIVE -> request.negativePrompt(image) != null ? Prompt.of(request.negativePrompt(image)) : empty;
+                case POSITIVE -> request.prompts().get(image);
+            });
         }
-        if (branches > 1) {
-            for (int i = 0; i < request.batchSize(); i++) {
-                String negative = request.negativePrompt(i);
-                rows.add(negative != null ? negative : empty);
-            }
-        }
-        rows.addAll(request.prompts());
-        PromptEmbeddings e = prompts.encode(rows, request.clipSkip());
+        PromptEmbeddings e = stage.edit(prompts.encodePrompts(rows, request.clipSkip()), layout, prompts);
         Tensor timeIds = null;
         if (model.unet().config().hasTextTimeEmbedding()) {
             // SDXL size conditioning: original size, crop top-left, target size, all the output size.
@@ -129,7 +154,8 @@ public final class TextToImage {
             timeIds = Torch.floats(ids, rows.size(), 6);
         }
         ScalarType type = model.unet().precision().scalarType();
-        return new Conditioning(e.context().to(type), e.mask(), e.pooled() == null ? null : e.pooled().to(type), timeIds);
+        return new Conditioning(e.context().to(type), e.mask(), e.pooled() == null ? null : e.pooled().to(type), timeIds,
+                stage.processors(e, layout));
     }
 
     /** The init image's latents (the VAE posterior mean), repeated for every image of the batch. */

@@ -4,7 +4,9 @@ import dev.inkwell.prompt.ChunkSpan.Cut;
 import dev.inkwell.tokenizer.ClipTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -70,6 +72,25 @@ public final class PromptChunker {
     /** Parses the prompt's attention syntax and chunks it. */
     public ChunkedPrompt chunk(String prompt) {
         return chunk(PromptAttention.parse(prompt));
+    }
+
+    /**
+     * Chunks a prompt of named parts, each part's attention syntax parsed on its own, and records
+     * each part's range of the prompt's tokens ({@link ChunkedPrompt#positions}).
+     */
+    public ChunkedPrompt chunk(Prompt prompt) {
+        List<WeightedText> runs = new ArrayList<>();
+        Map<String, TokenRange> ranges = new LinkedHashMap<>();
+        int tokens = 0;
+        for (Prompt.Part part : prompt.parts()) {
+            int start = tokens;
+            for (WeightedText run : PromptAttention.parse(part.text())) {
+                runs.add(run);
+                tokens += run.isBreak() ? 0 : tokenizer.bpeTokens(run.text()).size();
+            }
+            ranges.put(part.name(), new TokenRange(start, tokens));
+        }
+        return chunk(runs).withParts(ranges);
     }
 
     /**

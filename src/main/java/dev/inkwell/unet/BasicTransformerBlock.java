@@ -26,19 +26,19 @@ final class BasicTransformerBlock {
     BasicTransformerBlock(Weights w, long dim, long heads, long contextDim) {
         long headDim = dim / heads;
         norm1 = new LayerNorm(w.at("norm1"), dim, 1e-5);
-        attn1 = new Attention(w.at("attn1"), dim, dim, heads, headDim, false);
+        attn1 = new Attention(w.at("attn1"), dim, dim, heads, headDim, false, false);
         norm2 = new LayerNorm(w.at("norm2"), dim, 1e-5);
-        attn2 = new Attention(w.at("attn2"), dim, contextDim, heads, headDim, false);
+        attn2 = new Attention(w.at("attn2"), dim, contextDim, heads, headDim, false, true);
         norm3 = new LayerNorm(w.at("norm3"), dim, 1e-5);
         long inner = dim * 4;
         geglu = new Linear(w.at("ff").at("net", 0).at("proj"), dim, inner * 2, true);
         ffOut = new Linear(w.at("ff").at("net", 2), inner, dim, true);
     }
 
-    Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
+    Tensor forward(Tensor x, Conditioning cond) {
         return Torch.scoped(() -> {
-            Tensor h = x.add(attn1.forward(norm1.forward(x), null, null));
-            h = h.add(attn2.forward(norm2.forward(h), context, contextMask));
+            Tensor h = x.add(attn1.forward(norm1.forward(x), null, null, cond.processors()));
+            h = h.add(attn2.forward(norm2.forward(h), cond.context(), cond.contextMask(), cond.processors()));
             TensorVector halves = geglu.forward(norm3.forward(h)).chunk(2, -1);
             Tensor gated = halves.get(0).mul(Ops.gelu(halves.get(1)));
             return h.add(ffOut.forward(gated));

@@ -40,7 +40,7 @@ final class DownBlock {
         for (int i = 0; i < resnets.size(); i++) {
             x = resnets.get(i).forward(x, temb);
             if (!attentions.isEmpty()) {
-                x = attentions.get(i).forward(x, cond.context(), cond.contextMask());
+                x = attentions.get(i).forward(x, cond);
             }
             skips.add(x);
         }

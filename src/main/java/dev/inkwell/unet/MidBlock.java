@@ -21,7 +21,7 @@ final class MidBlock {
 
     Tensor forward(Tensor x, Tensor temb, Conditioning cond) {
         x = first.forward(x, temb);
-        x = attention.forward(x, cond.context(), cond.contextMask());
+        x = attention.forward(x, cond);
         return second.forward(x, temb);
     }
 }

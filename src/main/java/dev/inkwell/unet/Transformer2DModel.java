@@ -34,7 +34,7 @@ final class Transformer2DModel {
         projOutConv = linear ? null : new Conv2d(w.at("proj_out"), channels, channels, 1, 1, 0);
     }
 
-    Tensor forward(Tensor x, Tensor context, Tensor contextMask) {
+    Tensor forward(Tensor x, Conditioning cond) {
         return Torch.scoped(() -> {
             long b = x.size(0);
             long c = x.size(1);
@@ -49,7 +49,7 @@ final class Transformer2DModel {
                 hidden = projInLinear.forward(hidden);
             }
             for (BasicTransformerBlock block : blocks) {
-                hidden = block.forward(hidden, context, contextMask);
+                hidden = block.forward(hidden, cond);
             }
             if (projOutLinear != null) {
                 hidden = projOutLinear.forward(hidden);

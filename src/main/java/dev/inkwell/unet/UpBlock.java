@@ -56,7 +56,7 @@ final class UpBlock {
             Tensor skip = skips.remove(skips.size() - 1);
             x = resnets.get(i).forward(Ops.cat(1, x, skip), temb);
             if (!attentions.isEmpty()) {
-                x = attentions.get(i).forward(x, cond.context(), cond.contextMask());
+                x = attentions.get(i).forward(x, cond);
             }
         }
         if (upsampler != null) {

@@ -21,7 +21,7 @@ final class VaeMidBlock {
         if (c.midBlockAttention()) {
             Weights a = w.at("attentions", 0);
             attentionNorm = new GroupNorm(a.at("group_norm"), c.normGroups(), channels, 1e-6);
-            attention = new Attention(a, channels, channels, 1, channels, true);
+            attention = new Attention(a, channels, channels, 1, channels, true, false);
         } else {
             attentionNorm = null;
             attention = null;

@@ -3,6 +3,7 @@ package dev.inkwell.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.inkwell.prompt.Prompt;
 import dev.inkwell.scheduler.SchedulerKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class GenerationRequestTest {
         GenerationRequest r = GenerationRequest.of("a red fox in the snow")
                 .withNegativePrompt("blurry").withSize(512, 512).withSteps(25).withGuidance(7.5)
                 .withScheduler(SchedulerKind.EULER).withSeed(42).withBatch(2);
-        assertEquals(List.of("a red fox in the snow", "a red fox in the snow"), r.prompts());
+        assertEquals(List.of(Prompt.of("a red fox in the snow"), Prompt.of("a red fox in the snow")), r.prompts());
         assertEquals("blurry", r.negativePrompt(1));
         assertEquals(2, r.batchSize());
         assertEquals(SchedulerKind.EULER, r.scheduler());
