@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 /** The {@code inkwell} command line. */
 @Command(name = "inkwell", mixinStandardHelpOptions = true, version = "Inkwell 0.1.0",
         description = "Stable Diffusion text-to-image in Java, on your own machine.",
-        subcommands = {TokenizeCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class, WorldCommand.class, TrainCommand.class})
+        subcommands = {TokenizeCommand.class, GenerateCommand.class, StoryCommand.class, EvalCommand.class, BenchCommand.class, WorldCommand.class, TrainCommand.class})
 public final class Inkwell implements Runnable {
 
     public static void main(String[] args) {

@@ -23,9 +23,9 @@ import picocli.CommandLine;
 
 /** The command line as a user meets it: outputs, files written, and one-line errors. */
 class CliTest {
-    private record Run(int exit, String out, String err) {}
+    record Run(int exit, String out, String err) {}
 
-    private static Run run(String... args) {
+    static Run run(String... args) {
         CommandLine cli = Inkwell.commandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
