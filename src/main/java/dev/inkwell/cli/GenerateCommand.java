@@ -1,6 +1,7 @@
 package dev.inkwell.cli;
 
 import dev.inkwell.image.Images;
+import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.GenerationResult;
 import dev.inkwell.pipeline.InfoText;
@@ -24,7 +25,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -89,8 +89,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-H", "--height"}, description = "Image height in pixels, a multiple of 8 (default: the model's native size).")
     Integer height;
 
-    @Option(names = "--seed", description = "Seed of the first image; image i uses seed + i - 1 (default: random, printed).")
-    Long seed;
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed of the first image, 0 to 2^64-1; image i uses seed + i - 1 (default, or -1: random, printed).")
+    String seed;
 
     @Option(names = {"-b", "--batch-size"}, description = "Images to generate from one prompt (default: 1, or one per --prompt).")
     Integer batchSize;
@@ -107,7 +108,8 @@ final class GenerateCommand implements Callable<Integer> {
     double strength;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "PNG to write; with several images -1, -2, ... are added before .png (default: inkwell-SEED.png).")
+            description = "PNG to write; with several images -1, -2, ... are added before .png. A folder (or a path ending"
+                    + " in /) gets inkwell-SEED.png files (default: inkwell-SEED.png here).")
     Path output;
 
     @Option(names = "--overwrite", description = "Replace existing output files.")
@@ -140,14 +142,22 @@ final class GenerateCommand implements Callable<Integer> {
         List<String> negatives = negatives(batchPrompts.size());
         float[] noise = initNoise == null ? null : readNoise(initNoise);
         BufferedImage image = initImage == null ? null : Images.read(initImage);
-        long firstSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
-        // Refuse before the slow part, not after it.
-        for (int i = 0; i < batchPrompts.size() && !overwrite; i++) {
-            refuseExisting(outputPath(i, batchPrompts.size(), firstSeed + i));
+        long firstSeed = Seeds.parse(seed);
+        // Everything that can be refused is refused here, before the model loads and the slow part runs.
+        new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(), negatives,
+                width == null ? GenerationRequest.NATIVE_SIZE : width, height == null ? GenerationRequest.NATIVE_SIZE : height,
+                steps, guidance(), negativeGuidance(), scheduler, firstSeed, clipSkip, noise, image, strength);
+        List<Outputs.Target> targets = new ArrayList<>();
+        for (int i = 0; i < batchPrompts.size(); i++) {
+            targets.add(new Outputs.Target(outputPath(i, batchPrompts.size(), firstSeed + i), "-o"));
         }
-        if (grid != null && !overwrite) {
-            refuseExisting(grid);
+        if (grid != null) {
+            targets.add(new Outputs.Target(grid, "--grid"));
         }
+        if (saveLatents != null) {
+            targets.add(new Outputs.Target(saveLatents, "--save-latents"));
+        }
+        Outputs.check(targets, overwrite);
         PrintWriter out = spec.commandLine().getOut();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
             GenerationRequest request = new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(), negatives,
@@ -168,7 +178,7 @@ final class GenerateCommand implements Callable<Integer> {
                 Path target = outputPath(i, result.images().size(), result.seeds()[i]);
                 String info = InfoText.of(request, i, result.scheduler(), result.seeds()[i], modelName);
                 Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
-                out.println("wrote " + target + " (seed " + result.seeds()[i] + ")");
+                out.println("wrote " + target + " (seed " + Long.toUnsignedString(result.seeds()[i]) + ")");
             }
             if (grid != null) {
                 int zoom = Math.max(1, 128 / result.images().get(0).getWidth());
@@ -177,8 +187,8 @@ final class GenerateCommand implements Callable<Integer> {
                 out.println("wrote " + grid);
             }
             if (saveLatents != null) {
-                SafeTensorsWriter.write(saveLatents, Map.of("latents",
-                        SafeTensorsWriter.Tensor.ofFloats(result.latentShape(), result.latents())));
+                AtomicFiles.write(saveLatents, overwrite, file -> SafeTensorsWriter.write(file, Map.of("latents",
+                        SafeTensorsWriter.Tensor.ofFloats(result.latentShape(), result.latents()))));
                 out.println("wrote " + saveLatents);
             }
         }
@@ -227,21 +237,23 @@ final class GenerateCommand implements Callable<Integer> {
         return new ArrayList<>(negativePrompts);
     }
 
-    static void refuseExisting(Path target) {
-        if (Files.exists(target)) {
-            throw new IllegalArgumentException(target + " already exists (use --overwrite to replace it)");
-        }
-    }
-
     private Path outputPath(int index, int count, long imageSeed) {
+        String seedName = "inkwell-" + Long.toUnsignedString(imageSeed) + ".png";
         if (output == null) {
-            return Path.of("inkwell-" + imageSeed + ".png");
+            return Path.of(seedName);
+        }
+        if (Files.isDirectory(output) || output.toString().endsWith("/")) {
+            return output.resolve(seedName);
+        }
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        if (dot > 0 && !name.substring(dot).equalsIgnoreCase(".png")) {
+            throw new IllegalArgumentException("-o " + output + ": Inkwell writes PNG images; name the file .png");
         }
         if (count == 1) {
             return output;
         }
-        String name = output.getFileName().toString();
-        String stem = name.endsWith(".png") ? name.substring(0, name.length() - 4) : name;
+        String stem = dot > 0 ? name.substring(0, dot) : name;
         return output.resolveSibling(stem + "-" + (index + 1) + ".png");
     }
 

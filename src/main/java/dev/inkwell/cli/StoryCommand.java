@@ -32,7 +32,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ThreadLocalRandom;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -77,8 +76,9 @@ final class StoryCommand implements Callable<Integer> {
             description = "ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras, ddpm or pndm (default: euler on SDXL as the original, else the model's own).")
     SchedulerKind scheduler;
 
-    @Option(names = "--seed", description = "Seed of the initial noise every frame shares; -1 or none: random, printed.")
-    Long seed;
+    @Option(names = "--seed", paramLabel = "SEED",
+            description = "Seed of the initial noise every frame shares, 0 to 2^64-1 (default, or -1: random, printed).")
+    String seed;
 
     @Option(names = {"-W", "--width"}, description = "Frame width, a multiple of 8 (default: the model's native size).")
     Integer width;
@@ -162,20 +162,30 @@ final class StoryCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--save-latents takes one story; the story file has " + stories.size());
         }
         float[] noise = initNoise == null ? null : GenerateCommand.readNoise(initNoise);
+        if (Files.exists(output) && !Files.isDirectory(output)) {
+            throw new IllegalArgumentException("-o " + output + " is a file; give the folder to write the story into");
+        }
         List<Path> folders = new ArrayList<>();
         for (int i = 0; i < stories.size(); i++) {
             Path folder = stories.size() == 1 ? output : output.resolve("story-" + (i + 1));
             folders.add(folder);
-            refuseExisting(folder.resolve("story.json"));
-            refuseExisting(folder.resolve("story.png"));
+            List<Path> files = new ArrayList<>(List.of(folder.resolve("story.json"), folder.resolve("story.png")));
             for (int f = 0; f < stories.get(i).size(); f++) {
-                refuseExisting(folder.resolve(frameFile(f)));
+                files.add(folder.resolve(frameFile(f)));
+            }
+            for (Path file : files) {
+                if (!overwrite) {
+                    Outputs.refuseExisting(file);
+                }
+                if (saveLatents != null && file.toAbsolutePath().normalize().equals(saveLatents.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException("-o and --save-latents both name " + saveLatents);
+                }
             }
         }
         if (saveLatents != null) {
-            refuseExisting(saveLatents);
+            Outputs.check(List.of(new Outputs.Target(saveLatents, "--save-latents")), overwrite);
         }
-        long firstSeed = seed != null && seed != -1 ? seed : ThreadLocalRandom.current().nextLong(0, 1L << 32);
+        long firstSeed = Seeds.parse(seed);
         PrintWriter out = spec.commandLine().getOut();
         Path modelPath = model != null ? model : StorybookModel.folder();
         String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
@@ -187,8 +197,8 @@ final class StoryCommand implements Callable<Integer> {
             }
             GenerationRequest generation = generation(sd, firstSeed, noise);
             SchedulerKind ran = generation.scheduler() != null ? generation.scheduler() : sd.defaultScheduler();
-            if (seed == null || seed == -1) {
-                out.println("seed " + firstSeed);
+            if (Seeds.random(seed)) {
+                out.println("seed " + Long.toUnsignedString(firstSeed));
             }
             for (int i = 0; i < stories.size(); i++) {
                 tell(teller, stories.get(i), settings, generation, ran, modelName, folders.get(i), out);
@@ -231,8 +241,8 @@ final class StoryCommand implements Callable<Integer> {
                 float[] l = frames.get(i).latents();
                 System.arraycopy(l, 0, all, i * l.length, l.length);
             }
-            SafeTensorsWriter.write(saveLatents, Map.of("latents",
-                    SafeTensorsWriter.Tensor.ofFloats(new long[] {frames.size(), one[1], one[2], one[3]}, all)));
+            AtomicFiles.write(saveLatents, overwrite, file -> SafeTensorsWriter.write(file, Map.of("latents",
+                    SafeTensorsWriter.Tensor.ofFloats(new long[] {frames.size(), one[1], one[2], one[3]}, all))));
             out.println("wrote " + saveLatents);
         }
         String manifest = StoryManifest.of(modelName, story, settings, generation, ran, frames, files, "story.png",
@@ -306,12 +316,6 @@ final class StoryCommand implements Callable<Integer> {
     private static void checkFinite(String option, Double value) {
         if (value != null && !Double.isFinite(value)) {
             throw new IllegalArgumentException(option + " must be a finite number, not " + value);
-        }
-    }
-
-    private void refuseExisting(Path target) {
-        if (!overwrite) {
-            GenerateCommand.refuseExisting(target);
         }
     }
 }

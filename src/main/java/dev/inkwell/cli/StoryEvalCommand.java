@@ -53,6 +53,10 @@ final class StoryEvalCommand implements Callable<Integer> {
     @Option(names = "--steps", description = "Denoising steps (default: the storybook model's 25).")
     Integer steps;
 
+    @Option(names = "--window", defaultValue = "10",
+            description = "The 1Prompt1Story methods' window (default: ${DEFAULT-VALUE}, the original's).")
+    int window;
+
     @Option(names = "--clip", paramLabel = "DIR",
             description = "Score CLIP-T and CLIP-I with this transformers CLIPModel folder instead of the storybook model's CLIP.")
     Path clipFolder;
@@ -64,8 +68,8 @@ final class StoryEvalCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Story> list = stories == null ? StoryEvaluation.benchmark() : StoryFile.read(stories);
         List<Method> chosen = methods == null ? Arrays.asList(Method.values()) : methods.stream().map(Method::parse).toList();
-        if (json != null && !overwrite) {
-            GenerateCommand.refuseExisting(json);
+        if (json != null) {
+            Outputs.check(List.of(new Outputs.Target(json, "--json")), overwrite);
         }
         if (steps != null && steps < 1) {
             throw new IllegalArgumentException("--steps must be positive, not " + steps);
@@ -83,10 +87,13 @@ final class StoryEvalCommand implements Callable<Integer> {
             StoryEvaluation evaluation = new StoryEvaluation(new TextToImage(sd), judge, clip);
             out.println(list.size() + " stories, " + frames + " frames, methods " + chosen.stream().map(Method::label).toList());
             out.flush();
-            List<MethodScores> scores = evaluation.run(list, chosen, StorySettings.defaults(), generation,
-                    (method, story, count) -> System.err.print("\r" + method.label() + ": story " + story + "/" + count
-                            + (story == count ? "\n" : "")));
+            List<MethodScores> scores = evaluation.run(list, chosen, StorySettings.defaults().withWindow(window), generation,
+                    (method, story, count) -> {
+                        System.err.print("\r" + method.label() + ": story " + story + "/" + count + (story == count ? "\n" : ""));
+                        System.err.flush();
+                    });
             out.print(StoryEvaluation.table(scores));
+            out.flush();
             if (json != null) {
                 String text = StoryEvaluation.json(scores);
                 AtomicFiles.write(json, overwrite, file -> Files.writeString(file, text, StandardCharsets.UTF_8));

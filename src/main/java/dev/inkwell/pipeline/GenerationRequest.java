@@ -50,6 +50,8 @@ public record GenerationRequest(
         double strength) {
     /** A width or height that stands for the model's native size. */
     public static final int NATIVE_SIZE = 0;
+    /** The largest guidance scale accepted (for it and the negative prompts' own); beyond it images only diverge. */
+    public static final double MAX_GUIDANCE = 100;
     /** Stable Diffusion's usual guidance scale, the default of {@link #of}. */
     public static final double GUIDANCE = 7.5;
 
@@ -74,6 +76,9 @@ public record GenerationRequest(
         }
         if (clipSkip < 1) {
             throw new IllegalArgumentException("clip skip must be at least 1, not " + clipSkip);
+        }
+        if (!(guidance >= 0 && guidance <= MAX_GUIDANCE)) {
+            throw new IllegalArgumentException("guidance must be from 0 to " + (int) MAX_GUIDANCE + ", not " + guidance);
         }
         checkNegativeGuidance(negativeGuidance);
         if (!(strength > 0 && strength <= 1)) {
@@ -111,8 +116,8 @@ public record GenerationRequest(
 
     /** Refuses a {@link #negativeGuidance} that is negative or not finite; {@code null} is the reference behaviour. */
     public static void checkNegativeGuidance(Double negativeGuidance) {
-        if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance < Double.POSITIVE_INFINITY)) {
-            throw new IllegalArgumentException("negative guidance must be zero or more, not " + negativeGuidance);
+        if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance <= MAX_GUIDANCE)) {
+            throw new IllegalArgumentException("negative guidance must be from 0 to " + (int) MAX_GUIDANCE + ", not " + negativeGuidance);
         }
     }
 

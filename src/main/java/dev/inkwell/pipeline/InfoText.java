@@ -35,7 +35,7 @@ public final class InfoText {
         if (r.separateNegativeBranch()) {
             fields.add("Negative guidance: " + number(r.negativeGuidance()));
         }
-        fields.add("Seed: " + seed);
+        fields.add("Seed: " + Long.toUnsignedString(seed));
         fields.add("Size: " + r.width() + "x" + r.height());
         fields.add("Model: " + model);
         if (r.clipSkip() != 1) {

@@ -118,7 +118,14 @@ public final class TextToImage {
         long[] shape = d.shape();
         int perImage = Math.toIntExact(shape[1] * shape[2] * shape[3]);
         float[] stepNoise = d.scheduler().needsNoise() ? drawNoise(d.noise(), perImage) : null;
-        d.latents(d.run().step(Torch.toFloats(noisePrediction), i, d.latents(), stepNoise).prevSample());
+        float[] next = d.run().step(Torch.toFloats(noisePrediction), i, d.latents(), stepNoise).prevSample();
+        for (float v : next) {
+            if (!Float.isFinite(v)) {
+                throw new IllegalStateException("the denoising diverged at step " + (i + 1) + " of " + d.steps()
+                        + " (the latents are no longer finite numbers); a lower guidance scale, or an intact model, avoids it");
+            }
+        }
+        d.latents(next);
     }
 
     /** The images of the current latents. */

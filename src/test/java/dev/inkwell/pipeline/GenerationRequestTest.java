@@ -42,8 +42,13 @@ class GenerationRequestTest {
         assertThrows(IllegalArgumentException.class, () -> r.withSize(-8, 64));
         assertThrows(IllegalArgumentException.class, () -> r.withBatch(0));
         assertThrows(IllegalArgumentException.class, () -> r.withNegativePrompts(List.of("a", "b")));
-        assertEquals("negative guidance must be zero or more, not -1.0",
+        assertEquals("negative guidance must be from 0 to 100, not -1.0",
                 assertThrows(IllegalArgumentException.class, () -> r.withNegativeGuidance(-1.0)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> r.withNegativeGuidance(Double.NaN));
+        assertThrows(IllegalArgumentException.class, () -> r.withNegativeGuidance(1e30));
+        for (double g : new double[] {Double.NaN, Double.POSITIVE_INFINITY, 1e30, -1}) {
+            assertEquals("guidance must be from 0 to 100, not " + g,
+                    assertThrows(IllegalArgumentException.class, () -> r.withGuidance(g)).getMessage());
+        }
     }
 }

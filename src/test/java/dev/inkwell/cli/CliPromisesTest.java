@@ -1,0 +1,132 @@
+package dev.inkwell.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.inkwell.image.Images;
+import dev.inkwell.testing.Goldens;
+import dev.inkwell.weights.SafeTensors;
+import dev.inkwell.weights.SafeTensorsWriter;
+import dev.inkwell.weights.TensorEntry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the command line promises a new user: no silent black images, no lost work, no overwritten files. */
+class CliPromisesTest {
+    private static final String MODEL = Goldens.model("sd15-tiny").toString();
+
+    private static String[] generate(Path out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("generate", "--model", MODEL, "-p", "a red fox", "--steps", "2",
+                "-W", "32", "-H", "32", "--seed", "1", "-o", out.toString()));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+
+    private static void assertRefused(CliTest.Run r, String expected, String what) {
+        assertTrue(r.exit() != 0, what + ": exit " + r.exit());
+        assertEquals(1, r.err().strip().lines().count(), what + ": " + r.err());
+        assertTrue(r.err().contains(expected), what + ": " + r.err());
+    }
+
+    private static long files(Path dir) throws Exception {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).count();
+        }
+    }
+
+    @Test
+    void nonFiniteOrHugeScalesAreRefusedBeforeAnyWork(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("fox.png");
+        assertRefused(CliTest.run(generate(out, "--guidance", "Infinity")), "guidance must be from 0 to 100", "Infinity");
+        assertRefused(CliTest.run(generate(out, "--guidance", "1e30")), "guidance must be from 0 to 100", "1e30");
+        assertRefused(CliTest.run(generate(out, "--guidance", "NaN")), "guidance must be from 0 to 100", "NaN");
+        assertRefused(CliTest.run(generate(out, "--negative-guidance", "1e30", "-n", "blurry")), "negative guidance", "negative 1e30");
+        assertEquals(0, files(dir));
+    }
+
+    /** A model whose UNet output turns NaN: the run ends with one line and no PNG, not a black image. */
+    @Test
+    void aDivergedRunWritesNoImage(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("broken");
+        copyTree(Goldens.model("sd15-tiny"), model);
+        Path unet = model.resolve("unet/diffusion_pytorch_model.safetensors");
+        Map<String, SafeTensorsWriter.Tensor> tensors = new LinkedHashMap<>();
+        try (SafeTensors st = SafeTensors.open(Goldens.model("sd15-tiny").resolve("unet/diffusion_pytorch_model.safetensors"))) {
+            for (TensorEntry e : st.entries().values()) {
+                float[] v = st.floats(e.name());
+                if (e.name().equals("conv_out.bias")) {
+                    v[0] = Float.NaN;
+                }
+                tensors.put(e.name(), SafeTensorsWriter.Tensor.ofFloats(e.shape(), v));
+            }
+        }
+        Files.delete(unet);
+        SafeTensorsWriter.write(unet, tensors);
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        CliTest.Run r = CliTest.run("generate", "--model", model.toString(), "-p", "a red fox", "--steps", "2", "-W", "32", "-H", "32",
+                "-o", out.resolve("fox.png").toString());
+        assertRefused(r, "diverged", "NaN model");
+        assertEquals(0, files(out));
+    }
+
+    @Test
+    void noOutputIsReplacedOrDoubledAndBadTargetsAreFoundFirst(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("fox.png");
+        Path latents = dir.resolve("latents.safetensors");
+        Files.writeString(latents, "keep me");
+        assertRefused(CliTest.run(generate(out, "--save-latents", latents.toString())), "already exists", "existing latents");
+        assertEquals("keep me", Files.readString(latents));
+        assertRefused(CliTest.run(generate(out, "--save-latents", out.toString())), "both name", "latents on the PNG");
+        assertRefused(CliTest.run(generate(out, "--grid", out.toString())), "both name", "grid on the PNG");
+        Path file = dir.resolve("a-file");
+        Files.writeString(file, "x");
+        assertRefused(CliTest.run(generate(file.resolve("fox.png"))), "is a file, not a folder", "parent is a file");
+        assertRefused(CliTest.run(generate(dir.resolve("missing/fox.png"))), "does not exist", "missing folder");
+        assertRefused(CliTest.run(generate(dir.resolve("fox.jpg"))), "name the file .png", "jpg");
+        assertFalse(Files.exists(out));
+        // A folder as -o gets the image inside, named by its seed.
+        Path folder = dir.resolve("images");
+        Files.createDirectories(folder);
+        CliTest.Run ok = CliTest.run(generate(folder));
+        assertEquals(0, ok.exit(), ok.err());
+        assertTrue(Files.isRegularFile(folder.resolve("inkwell-1.png")));
+    }
+
+    @Test
+    void seedsFollowTheFieldsConventions(@TempDir Path dir) throws Exception {
+        Path random = dir.resolve("random.png");
+        CliTest.Run r = CliTest.run("generate", "--model", MODEL, "-p", "a red fox", "--steps", "2", "-W", "32", "-H", "32",
+                "--seed", "-1", "-o", random.toString());
+        assertEquals(0, r.exit(), r.err());
+        Path top = dir.resolve("top.png");
+        String[] args = generate(top);
+        args[args.length - 3] = "18446744073709551615";
+        r = CliTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Images.readPngText(top).get("parameters").contains("Seed: 18446744073709551615"),
+                Images.readPngText(top).get("parameters"));
+        args[args.length - 3] = "-5";
+        assertRefused(CliTest.run(args), "--seed must be a whole number", "negative seed");
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}
