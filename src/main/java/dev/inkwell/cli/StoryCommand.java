@@ -9,7 +9,6 @@ import dev.inkwell.pipeline.ModelFamily;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.scheduler.SchedulerKind;
-import dev.inkwell.story.Reweighting;
 import dev.inkwell.story.Story;
 import dev.inkwell.story.StoryFile;
 import dev.inkwell.story.StoryFrame;
@@ -37,6 +36,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -103,17 +103,8 @@ final class StoryCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String svrMode;
 
-    @Option(names = "--alpha-suppress", defaultValue = "0.01", description = "SVR alpha for the other frames (default: ${DEFAULT-VALUE}).")
-    double alphaSuppress;
-
-    @Option(names = "--beta-suppress", defaultValue = "0.05", description = "SVR beta for the other frames (default: ${DEFAULT-VALUE}).")
-    double betaSuppress;
-
-    @Option(names = "--alpha-express", defaultValue = "-0.01", description = "SVR alpha for the current frame (default: ${DEFAULT-VALUE}).")
-    double alphaExpress;
-
-    @Option(names = "--beta-express", defaultValue = "1.0", description = "SVR beta for the current frame (default: ${DEFAULT-VALUE}).")
-    double betaExpress;
+    @Mixin
+    ReweightingOptions reweighting;
 
     @Option(names = "--no-ipca", description = "Turn off Identity-Preserving Cross-Attention.")
     boolean noIpca;
@@ -289,7 +280,7 @@ final class StoryCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown --window-rule '" + windowRule + "'; use tokens or words");
         };
         return new StorySettings(window, rule, SvrMode.parse(svrMode),
-                new Reweighting(alphaSuppress, betaSuppress), new Reweighting(alphaExpress, betaExpress), !noIpca, ipcaDropout);
+                reweighting.suppress(), reweighting.express(), !noIpca, ipcaDropout);
     }
 
     /** The defaults per model: the original's on SDXL, the embedded model's own on it, SD's usual elsewhere. */

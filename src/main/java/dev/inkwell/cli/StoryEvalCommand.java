@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -57,6 +58,9 @@ final class StoryEvalCommand implements Callable<Integer> {
             description = "The 1Prompt1Story methods' window (default: ${DEFAULT-VALUE}, the original's).")
     int window;
 
+    @Mixin
+    ReweightingOptions reweighting;
+
     @Option(names = "--clip", paramLabel = "DIR",
             description = "Score CLIP-T and CLIP-I with this transformers CLIPModel folder instead of the storybook model's CLIP.")
     Path clipFolder;
@@ -87,7 +91,8 @@ final class StoryEvalCommand implements Callable<Integer> {
             StoryEvaluation evaluation = new StoryEvaluation(new TextToImage(sd), judge, clip);
             out.println(list.size() + " stories, " + frames + " frames, methods " + chosen.stream().map(Method::label).toList());
             out.flush();
-            List<MethodScores> scores = evaluation.run(list, chosen, StorySettings.defaults().withWindow(window), generation,
+            List<MethodScores> scores = evaluation.run(list, chosen, StorySettings.defaults().withWindow(window)
+                    .withReweighting(reweighting.suppress(), reweighting.express()), generation,
                     (method, story, count) -> {
                         System.err.print("\r" + method.label() + ": story " + story + "/" + count + (story == count ? "\n" : ""));
                         System.err.flush();
