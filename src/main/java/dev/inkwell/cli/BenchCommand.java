@@ -15,12 +15,7 @@ import picocli.CommandLine.Spec;
 /** Benchmarks that print figures; targets live in the docs beside the reference figures. */
 @Command(name = "bench", description = "Measure speed and memory.", mixinStandardHelpOptions = true,
         subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class})
-final class BenchCommand implements Runnable {
-
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
-    }
+final class BenchCommand extends CommandGroup {
 
     /** The options every benchmark shares. */
     static final class Common {

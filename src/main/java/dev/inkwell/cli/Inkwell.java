@@ -5,10 +5,16 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code inkwell} command line. */
-@Command(name = "inkwell", mixinStandardHelpOptions = true, version = "Inkwell 0.1.0",
+@Command(name = "inkwell", mixinStandardHelpOptions = true, version = {"Inkwell 0.1.0", "libtorch 2.10.0 (org.bytedeco:pytorch 2.10.0-1.5.13)"},
         description = "Stable Diffusion text-to-image in Java, on your own machine.",
         subcommands = {TokenizeCommand.class, GenerateCommand.class, StoryCommand.class, EvalCommand.class, BenchCommand.class, WorldCommand.class, TrainCommand.class})
-public final class Inkwell implements Runnable {
+public final class Inkwell extends CommandGroup {
+
+    /** Every subcommand's {@code --version} prints the tool's version and libtorch's. */
+    private static void withVersion(CommandLine command, String[] version) {
+        command.getCommandSpec().version(version);
+        command.getSubcommands().values().forEach(sub -> withVersion(sub, version));
+    }
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -17,6 +23,7 @@ public final class Inkwell implements Runnable {
     /** Bad input of any kind ends in one line on stderr and a non-zero exit, never a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Inkwell());
+        withVersion(cli, cli.getCommandSpec().version());
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("inkwell: " + ex.getMessage() + " (see '"
@@ -34,8 +41,4 @@ public final class Inkwell implements Runnable {
         return cli;
     }
 
-    @Override
-    public void run() {
-        new CommandLine(this).usage(System.out);
-    }
 }

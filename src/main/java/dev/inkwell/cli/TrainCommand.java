@@ -22,12 +22,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Train Inkwell's own models on the storybook world.",
         subcommands = {TrainCommand.Storybook.class, TrainCommand.Judge.class, TrainCommand.Vae.class})
-final class TrainCommand implements Runnable {
-
-    @Override
-    public void run() {
-        new picocli.CommandLine(this).usage(System.out);
-    }
+final class TrainCommand extends CommandGroup {
 
     /** What every training run takes: where it writes (and resumes from) and its seed. */
     static final class Common {

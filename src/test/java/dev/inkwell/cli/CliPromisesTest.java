@@ -117,6 +117,20 @@ class CliPromisesTest {
         assertRefused(CliTest.run(args), "--seed must be a whole number", "negative seed");
     }
 
+    @Test
+    void groupsAloneShowTheirUsageAndFailAndEveryCommandHasAVersion() {
+        for (String[] args : new String[][] {{}, {"bench"}, {"train"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(2, r.exit(), String.join(" ", args));
+            assertTrue(r.err().contains("Usage: inkwell" + (args.length == 0 ? "" : " " + args[0])), r.err());
+        }
+        for (String[] args : new String[][] {{"--version"}, {"generate", "--version"}, {"eval", "story", "--version"}}) {
+            CliTest.Run r = CliTest.run(args);
+            assertEquals(0, r.exit(), String.join(" ", args));
+            assertTrue(r.out().contains("Inkwell 0.1.0") && r.out().contains("libtorch 2.10.0"), String.join(" ", args) + ": " + r.out());
+        }
+    }
+
     private static void copyTree(Path from, Path to) throws Exception {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
