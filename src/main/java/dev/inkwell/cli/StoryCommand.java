@@ -142,9 +142,9 @@ final class StoryCommand implements Callable<Integer> {
         if (model != null && !Files.exists(model)) {
             throw new IllegalArgumentException("model not found: " + model);
         }
-        checkFinite("--guidance", guidance);
-        if (guidance != null && guidance <= 1) {
-            throw new IllegalArgumentException("--guidance must be above 1 in a story (IPCA edits the guided branch), not " + guidance);
+        if (guidance != null && !(guidance > 1 && guidance <= GenerationRequest.MAX_GUIDANCE)) {
+            throw new IllegalArgumentException("--guidance must be above 1 (IPCA edits the guided branch) and at most "
+                    + (int) GenerationRequest.MAX_GUIDANCE + " in a story, not " + guidance);
         }
         if (steps != null && steps < 1) {
             throw new IllegalArgumentException("--steps must be positive, not " + steps);
@@ -302,11 +302,5 @@ final class StoryCommand implements Callable<Integer> {
         return base.withSize(width == null ? GenerationRequest.NATIVE_SIZE : width,
                         height == null ? GenerationRequest.NATIVE_SIZE : height)
                 .withClipSkip(clipSkip).withSeed(firstSeed).withInitNoise(noise).withNativeSize(sd.nativeSize());
-    }
-
-    private static void checkFinite(String option, Double value) {
-        if (value != null && !Double.isFinite(value)) {
-            throw new IllegalArgumentException(option + " must be a finite number, not " + value);
-        }
     }
 }

@@ -90,13 +90,15 @@ public final class StoryConditioning implements ConditioningStage {
     /** The reweighting calls on one row {@code [L, D]}, per encoder's channels. */
     private void reweight(Tensor row, TokenRanges ranges, List<Integer> widths) {
         List<Integer> eot = ranges.endOfText();
+        List<TokenRange> suppressed = plan.suppress().stream().map(ranges::of).toList();
+        TokenRange expressed = ranges.of(plan.express());
         long start = 0;
         for (int width : widths) {
             Tensor e = row.narrow(1, start, width);
-            for (String frame : plan.suppress()) {
-                reweightOne(e, ranges.of(frame), eot, settings.suppress());
+            for (TokenRange words : suppressed) {
+                reweightOne(e, words, eot, settings.suppress());
             }
-            reweightOne(e, ranges.of(plan.express()), eot, settings.express());
+            reweightOne(e, expressed, eot, settings.express());
             start += width;
         }
     }
@@ -125,17 +127,17 @@ public final class StoryConditioning implements ConditioningStage {
         long b = context.size(0);
         long length = context.size(1);
         long idLength = id.size(1);
-        List<Integer> visible = new ArrayList<>();
-        visible.add(0);
+        List<Integer> seen = new ArrayList<>();
+        seen.add(0);
         for (int p : identity.tokens().get(0).positions(Prompt.WHOLE)) {
-            visible.add(p);
+            seen.add(p);
         }
         this.identityStart = length;
-        this.visible = List.copyOf(visible);
+        this.visible = List.copyOf(seen);
         List<Tensor> extended = new ArrayList<>();
         Tensor zeros = torch.zeros(new long[] {1, idLength, context.size(2)}, new TensorOptions(context.scalar_type()));
         boolean[] mask = new boolean[Math.toIntExact(b * (length + idLength))];
-        boolean[] own = text.mask() == null ? null : toBooleans(text.mask());
+        boolean[] own = text.mask() == null ? null : Torch.toBooleans(text.mask());
         for (int row = 0; row < b; row++) {
             boolean positive = rows.branch(row) == Branch.POSITIVE;
             extended.add(Ops.cat(1, context.narrow(0, row, 1), positive ? id : zeros));
@@ -150,15 +152,6 @@ public final class StoryConditioning implements ConditioningStage {
             }
         }
         return text.withContext(Ops.cat(0, extended.toArray(new Tensor[0])), Torch.bools(mask, b, length + idLength));
-    }
-
-    private static boolean[] toBooleans(Tensor mask) {
-        float[] values = Torch.toFloats(mask.to(torch.ScalarType.Float));
-        boolean[] out = new boolean[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i] != 0;
-        }
-        return out;
     }
 
     /**

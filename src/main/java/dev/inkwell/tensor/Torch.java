@@ -93,6 +93,18 @@ public final class Torch {
         return out;
     }
 
+    /** A copy of the tensor's values as booleans (non-zero is true), in row-major order. */
+    public static boolean[] toBooleans(Tensor t) {
+        Tensor c = t.to(ScalarType.Bool).contiguous();
+        byte[] bytes = new byte[Math.toIntExact(c.numel())];
+        new BytePointer(c.data_ptr()).capacity(bytes.length).get(bytes);
+        boolean[] out = new boolean[bytes.length];
+        for (int i = 0; i < bytes.length; i++) {
+            out[i] = bytes[i] != 0;
+        }
+        return out;
+    }
+
     public static long[] toLongs(Tensor t) {
         Tensor c = t.to(ScalarType.Long).contiguous();
         long[] out = new long[Math.toIntExact(c.numel())];

@@ -205,12 +205,10 @@ class StoryEditsTest {
     }
 
     private static boolean[][] booleans(Tensor mask, int rows, int cols) {
-        float[] v = Torch.toFloats(mask.to(ScalarType.Float));
+        boolean[] v = Torch.toBooleans(mask);
         boolean[][] out = new boolean[rows][cols];
         for (int i = 0; i < rows; i++) {
-            for (int j = 0; j < cols; j++) {
-                out[i][j] = v[i * cols + j] != 0;
-            }
+            System.arraycopy(v, i * cols, out[i], 0, cols);
         }
         return out;
     }
