@@ -2,10 +2,12 @@ package dev.inkwell.cli;
 
 import dev.inkwell.image.Images;
 import dev.inkwell.io.AtomicFiles;
+import dev.inkwell.pipeline.BatchMemory;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.GenerationResult;
 import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.pipeline.LoadOptions;
+import dev.inkwell.pipeline.ModelFamily;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.prompt.Prompt;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -40,6 +43,8 @@ import picocli.CommandLine.Spec;
             "Prompts may be longer than 77 tokens (split into 75-token chunks; BREAK starts a new chunk) "
                     + "and use AUTOMATIC1111 weighting: (word), (word:1.5), [word]."})
 final class GenerateCommand implements Callable<Integer> {
+    private static final double DEFAULT_STRENGTH = 0.75;
+
     @Spec
     CommandSpec spec;
 
@@ -96,6 +101,11 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-b", "--batch-size"}, description = "Images to generate from one prompt (default: 1, or one per --prompt).")
     Integer batchSize;
 
+    @Option(names = "--max-batch", paramLabel = "N",
+            description = "Images denoised together; larger batches run in parts of N, each image written as its part"
+                    + " finishes (default: what fits in a quarter of this machine's memory, at most 64).")
+    Integer maxBatch;
+
     @Option(names = "--clip-skip", defaultValue = "1",
             description = "AUTOMATIC1111 clip skip: 1 = last text-encoder layer, 2 = penultimate (SD 1.x/2.x; default: ${DEFAULT-VALUE}).")
     int clipSkip;
@@ -103,9 +113,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--init-image", paramLabel = "FILE", description = "img2img: start from this image (resized to the output size).")
     Path initImage;
 
-    @Option(names = "--strength", defaultValue = "0.75",
-            description = "img2img: how much of the schedule runs, in (0, 1]; 1 ignores the image (default: ${DEFAULT-VALUE}).")
-    double strength;
+    @Option(names = "--strength",
+            description = "img2img: how much of the schedule runs, in (0, 1]; 1 ignores the image (default: " + DEFAULT_STRENGTH + ").")
+    Double strength;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "PNG to write; with several images -1, -2, ... are added before .png. A folder (or a path ending"
@@ -136,17 +146,20 @@ final class GenerateCommand implements Callable<Integer> {
         if (model != null && !Files.exists(model)) {
             throw new IllegalArgumentException("model not found: " + model);
         }
+        if (maxBatch != null && maxBatch <= 0) {
+            throw new IllegalArgumentException("--max-batch must be positive, not " + maxBatch);
+        }
         Path modelPath = model != null ? model : StorybookModel.folder();
         String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
         List<String> batchPrompts = batchPrompts();
-        List<String> negatives = negatives(batchPrompts.size());
         float[] noise = initNoise == null ? null : readNoise(initNoise);
         BufferedImage image = initImage == null ? null : Images.read(initImage);
         long firstSeed = Seeds.parse(seed);
         // Everything that can be refused is refused here, before the model loads and the slow part runs.
-        new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(), negatives,
-                width == null ? GenerationRequest.NATIVE_SIZE : width, height == null ? GenerationRequest.NATIVE_SIZE : height,
-                steps, guidance(), negativeGuidance(), scheduler, firstSeed, clipSkip, noise, image, strength);
+        GenerationRequest asked = new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(),
+                negatives(batchPrompts.size()), width == null ? GenerationRequest.NATIVE_SIZE : width,
+                height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance(), negativeGuidance(), scheduler,
+                firstSeed, clipSkip, noise, image, strength == null ? DEFAULT_STRENGTH : strength);
         List<Outputs.Target> targets = new ArrayList<>();
         for (int i = 0; i < batchPrompts.size(); i++) {
             targets.add(new Outputs.Target(outputPath(i, batchPrompts.size(), firstSeed + i), "-o"));
@@ -158,41 +171,104 @@ final class GenerateCommand implements Callable<Integer> {
             targets.add(new Outputs.Target(saveLatents, "--save-latents"));
         }
         Outputs.check(targets, overwrite);
+        warnIgnored(asked);
         PrintWriter out = spec.commandLine().getOut();
+        long loadStart = System.nanoTime();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
-            GenerationRequest request = new GenerationRequest(batchPrompts.stream().map(Prompt::of).toList(), negatives,
-                    width == null ? GenerationRequest.NATIVE_SIZE : width,
-                    height == null ? GenerationRequest.NATIVE_SIZE : height, steps, guidance(),
-                    negativeGuidance(),
-                    scheduler, firstSeed, clipSkip, noise, image, strength).withNativeSize(sd.nativeSize());
-            GenerationResult result;
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax(steps)
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            GenerationRequest request = asked.withNativeSize(sd.nativeSize());
+            long memory = BatchMemory.physicalMemory();
+            BatchMemory.checkFits(request, memory);
+            warnIgnored(request, sd);
+            int perRun = maxBatch != null ? maxBatch : BatchMemory.defaultMaxBatch(request, memory);
+            int count = request.batchSize();
+            int runs = (count + perRun - 1) / perRun;
+            InfoText.Model infoModel = new InfoText.Model(modelName, sd.family());
+            TextToImage pipeline = new TextToImage(sd);
+            List<BufferedImage> images = new ArrayList<>();
+            float[] allLatents = null;
+            long[] latentShape = null;
+            long start = System.nanoTime();
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax((long) runs * steps)
                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
                     .setUnit(" steps", 1).build()) {
-                result = new TextToImage(sd).generate(request, (step, total) -> {
-                    bar.maxHint(total);
-                    bar.stepTo(step);
-                });
+                for (int run = 0; run < runs; run++) {
+                    int from = run * perRun;
+                    int done = run;
+                    GenerationResult result = pipeline.generate(request.slice(from, Math.min(count, from + perRun)),
+                            (step, total) -> {
+                                bar.maxHint((long) runs * total);
+                                bar.stepTo((long) done * total + step);
+                            });
+                    for (int i = 0; i < result.images().size(); i++) {
+                        int index = from + i;
+                        Path target = outputPath(index, count, result.seeds()[i]);
+                        String info = InfoText.of(request, index, result.scheduler(), result.seeds()[i], infoModel);
+                        Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
+                        out.println("wrote " + target + " (seed " + Long.toUnsignedString(result.seeds()[i]) + ")");
+                    }
+                    if (grid != null) {
+                        images.addAll(result.images());
+                    }
+                    if (saveLatents != null) {
+                        int perImage = result.latents().length / result.images().size();
+                        if (allLatents == null) {
+                            allLatents = new float[count * perImage];
+                            latentShape = result.latentShape().clone();
+                            latentShape[0] = count;
+                        }
+                        System.arraycopy(result.latents(), 0, allLatents, from * perImage, result.latents().length);
+                    }
+                }
             }
-            for (int i = 0; i < result.images().size(); i++) {
-                Path target = outputPath(i, result.images().size(), result.seeds()[i]);
-                String info = InfoText.of(request, i, result.scheduler(), result.seeds()[i], modelName);
-                Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
-                out.println("wrote " + target + " (seed " + Long.toUnsignedString(result.seeds()[i]) + ")");
-            }
+            double seconds = (System.nanoTime() - start) / 1e9;
             if (grid != null) {
-                int zoom = Math.max(1, 128 / result.images().get(0).getWidth());
-                int columns = (int) Math.ceil(Math.sqrt(result.images().size()));
-                Images.writePng(Images.grid(result.images(), columns, zoom), grid, overwrite, Map.of());
+                int zoom = Math.max(1, 128 / images.get(0).getWidth());
+                int columns = (int) Math.ceil(Math.sqrt(images.size()));
+                Images.writePng(Images.grid(images, columns, zoom), grid, overwrite, Map.of());
                 out.println("wrote " + grid);
             }
             if (saveLatents != null) {
+                float[] latents = allLatents;
+                long[] shape = latentShape;
                 AtomicFiles.write(saveLatents, overwrite, file -> SafeTensorsWriter.write(file, Map.of("latents",
-                        SafeTensorsWriter.Tensor.ofFloats(result.latentShape(), result.latents()))));
+                        SafeTensorsWriter.Tensor.ofFloats(shape, latents))));
                 out.println("wrote " + saveLatents);
             }
+            out.printf(Locale.ROOT, "%d image%s in %.1f s, %.2f s per image (%d step%s each; model loaded in %.1f s)%n",
+                    count, count == 1 ? "" : "s", seconds, seconds / count, steps, steps == 1 ? "" : "s", loadSeconds);
         }
         return 0;
+    }
+
+    /** Warnings for options that will have no effect, so that nothing is silently ignored. */
+    private void warnIgnored(GenerationRequest request) {
+        if (strength != null && initImage == null) {
+            warn("--strength has no effect without --init-image");
+        }
+        boolean anyNegative = negativePrompts != null && negativePrompts.stream().anyMatch(n -> !n.isEmpty());
+        if (anyNegative && request.guidance() <= 1.0) {
+            warn("-n has no effect at guidance " + request.guidance() + " (guidance <= 1 runs the prompt alone)");
+        }
+        if (negativeGuidance != null && !anyNegative) {
+            warn("--negative-guidance has no effect without a negative prompt (-n)");
+        }
+    }
+
+    /** The warnings that need the loaded model. */
+    private void warnIgnored(GenerationRequest request, StableDiffusion sd) {
+        if (clipSkip != 1 && sd.family() == ModelFamily.SDXL) {
+            warn("--clip-skip has no effect on SDXL models (they always read the penultimate layers)");
+        }
+        int n = sd.nativeSize();
+        if (request.width() < n / 2 || request.width() > 2 * n || request.height() < n / 2 || request.height() > 2 * n) {
+            warn(request.width() + "x" + request.height() + " is far from the model's native " + n + "x" + n
+                    + "; expect broken or repeated compositions");
+        }
+    }
+
+    private void warn(String message) {
+        spec.commandLine().getErr().println("inkwell: warning: " + message);
     }
 
     private List<String> batchPrompts() {

@@ -23,6 +23,8 @@ public final class Inkwell extends CommandGroup {
     /** Bad input of any kind ends in one line on stderr and a non-zero exit, never a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Inkwell());
+        // A prompt such as "@home" is a prompt, not a file of arguments to read.
+        cli.setExpandAtFiles(false);
         withVersion(cli, cli.getCommandSpec().version());
         cli.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();

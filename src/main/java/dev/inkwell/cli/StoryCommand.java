@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -192,14 +193,14 @@ final class StoryCommand implements Callable<Integer> {
                 out.println("seed " + Long.toUnsignedString(firstSeed));
             }
             for (int i = 0; i < stories.size(); i++) {
-                tell(teller, stories.get(i), settings, generation, ran, modelName, folders.get(i), out);
+                tell(teller, stories.get(i), settings, generation, ran, new InfoText.Model(modelName, sd.family()), folders.get(i), out);
             }
         }
         return 0;
     }
 
     private void tell(StoryTeller teller, Story story, StorySettings settings, GenerationRequest generation,
-            SchedulerKind ran, String modelName, Path folder, PrintWriter out) throws Exception {
+            SchedulerKind ran, InfoText.Model model, Path folder, PrintWriter out) throws Exception {
         Files.createDirectories(folder);
         long start = System.nanoTime();
         List<String> files = new ArrayList<>();
@@ -211,7 +212,7 @@ final class StoryCommand implements Callable<Integer> {
             frames = teller.tell(story, settings, generation, negativePrompts, frame -> {
                 String name = frameFile(frame.index());
                 String info = InfoText.of(generation.withPrompt(frame.plan().prompt(), frame.negativePrompt()), 0, ran,
-                        generation.seed(), modelName, storyFields(frame, story.size(), settings));
+                        generation.seed(), model, storyFields(frame, story.size(), settings));
                 try {
                     Images.writePng(frame.image(), folder.resolve(name), overwrite, Map.of("parameters", info));
                 } catch (java.io.IOException e) {
@@ -236,20 +237,20 @@ final class StoryCommand implements Callable<Integer> {
                     SafeTensorsWriter.Tensor.ofFloats(new long[] {frames.size(), one[1], one[2], one[3]}, all))));
             out.println("wrote " + saveLatents);
         }
-        String manifest = StoryManifest.of(modelName, story, settings, generation, ran, frames, files, "story.png",
+        String manifest = StoryManifest.of(model.name(), story, settings, generation, ran, frames, files, "story.png",
                 initNoise == null ? null : initNoise.toString(), (System.nanoTime() - start) / 1e9);
         AtomicFiles.write(folder.resolve("story.json"), overwrite,
                 file -> Files.writeString(file, manifest, StandardCharsets.UTF_8));
         out.println("wrote " + folder + " (" + frames.size() + " frames, story.png, story.json)");
     }
 
-    private static List<String> storyFields(StoryFrame frame, int count, StorySettings settings) {
-        List<String> fields = new ArrayList<>();
-        fields.add("Story: 1Prompt1Story");
-        fields.add("Story frame: " + (frame.index() + 1) + "/" + count);
-        fields.add("Story window: " + frame.plan().window().size());
-        fields.add("SVR: " + settings.svrMode().label());
-        fields.add("IPCA: " + (settings.ipca() ? settings.ipcaDropout() > 0 ? "dropout " + settings.ipcaDropout() : "on" : "off"));
+    private static Map<String, String> storyFields(StoryFrame frame, int count, StorySettings settings) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Story", "1Prompt1Story");
+        fields.put("Story frame", (frame.index() + 1) + "/" + count);
+        fields.put("Story window", String.valueOf(frame.plan().window().size()));
+        fields.put("SVR", settings.svrMode().label());
+        fields.put("IPCA", settings.ipca() ? settings.ipcaDropout() > 0 ? "dropout " + settings.ipcaDropout() : "on" : "off");
         return fields;
     }
 

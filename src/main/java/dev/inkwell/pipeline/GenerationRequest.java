@@ -60,7 +60,9 @@ public record GenerationRequest(
             throw new IllegalArgumentException("a prompt is required for every image");
         }
         prompts = List.copyOf(prompts);
+        prompts.forEach(p -> checkText("a prompt", p.text()));
         if (negativePrompts != null) {
+            negativePrompts.stream().filter(java.util.Objects::nonNull).forEach(n -> checkText("a negative prompt", n));
             if (negativePrompts.size() != prompts.size()) {
                 throw new IllegalArgumentException(negativePrompts.size() + " negative prompts for "
                         + prompts.size() + " prompts");
@@ -114,6 +116,15 @@ public record GenerationRequest(
         return negativePrompts == null ? null : negativePrompts.get(i);
     }
 
+    /** Refuses control characters other than whitespace: no tokenizer reads them as words, and PNG text cannot hold NUL. */
+    private static void checkText(String what, String text) {
+        text.codePoints().filter(c -> Character.isISOControl(c) && !Character.isWhitespace(c)).findFirst()
+                .ifPresent(c -> {
+                    throw new IllegalArgumentException(what + " contains the control character "
+                            + String.format("U+%04X", c) + "; prompts are plain text");
+                });
+    }
+
     /** Refuses a {@link #negativeGuidance} that is negative or not finite; {@code null} is the reference behaviour. */
     public static void checkNegativeGuidance(Double negativeGuidance) {
         if (negativeGuidance != null && !(negativeGuidance >= 0 && negativeGuidance <= MAX_GUIDANCE)) {
@@ -146,6 +157,28 @@ public record GenerationRequest(
         List<String> negatives = negativePrompts == null ? null : Collections.nCopies(count, negativePrompts.get(0));
         return new GenerationRequest(Collections.nCopies(count, prompts.get(0)), negatives, width, height, steps,
                 guidance, negativeGuidance, scheduler, seed, clipSkip, initNoise, initImage, strength);
+    }
+
+    /**
+     * Images {@code from} (inclusive) to {@code to} (exclusive) of this batch as a request of their
+     * own: each keeps its prompt, negative prompt, seed ({@code seed + i}) and slice of the initial
+     * noise, so a batch run in parts gives the images the whole batch gives.
+     */
+    public GenerationRequest slice(int from, int to) {
+        if (from < 0 || to > prompts.size() || from >= to) {
+            throw new IllegalArgumentException("images " + from + " to " + to + " of a batch of " + prompts.size());
+        }
+        float[] noise = null;
+        if (initNoise != null) {
+            if (initNoise.length % prompts.size() != 0) {
+                throw new IllegalArgumentException("initial noise of " + initNoise.length + " values does not divide into "
+                        + prompts.size() + " images");
+            }
+            int perImage = initNoise.length / prompts.size();
+            noise = java.util.Arrays.copyOfRange(initNoise, from * perImage, to * perImage);
+        }
+        return new GenerationRequest(prompts.subList(from, to), negativePrompts == null ? null : negativePrompts.subList(from, to),
+                width, height, steps, guidance, negativeGuidance, scheduler, seed + from, clipSkip, noise, initImage, strength);
     }
 
     /** One negative prompt for every image. */

@@ -10,7 +10,7 @@ public final class DdimScheduler extends Scheduler {
     private final double finalAlphaCumprod;
 
     DdimScheduler(SchedulerConfig config) {
-        super(SchedulerKind.DDIM, Prediction.rejectThresholding(config), false, false);
+        super(SchedulerKind.DDIM, Prediction.rejectThresholding(config), false);
         this.finalAlphaCumprod = config.setAlphaToOne() ? 1.0 : schedule().alphaCumprod(0);
     }
 

@@ -6,7 +6,7 @@ package dev.inkwell.scheduler;
  */
 public final class DdpmScheduler extends Scheduler {
     DdpmScheduler(SchedulerConfig config) {
-        super(SchedulerKind.DDPM, validated(config), false, true);
+        super(SchedulerKind.DDPM, validated(config), false);
     }
 
     private static SchedulerConfig validated(SchedulerConfig config) {

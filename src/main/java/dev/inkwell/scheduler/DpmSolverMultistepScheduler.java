@@ -11,7 +11,7 @@ package dev.inkwell.scheduler;
 public final class DpmSolverMultistepScheduler extends Scheduler {
     DpmSolverMultistepScheduler(SchedulerConfig config) {
         super(config.useKarrasSigmas() ? SchedulerKind.DPMPP_2M_KARRAS : SchedulerKind.DPMPP_2M,
-                Prediction.rejectThresholding(config), true, false);
+                Prediction.rejectThresholding(config), true);
     }
 
     @Override

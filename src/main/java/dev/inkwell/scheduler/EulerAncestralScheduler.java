@@ -7,7 +7,7 @@ package dev.inkwell.scheduler;
  */
 public final class EulerAncestralScheduler extends Scheduler {
     EulerAncestralScheduler(SchedulerConfig config) {
-        super(SchedulerKind.EULER_A, Prediction.rejectSample(config, "Euler ancestral"), true, true);
+        super(SchedulerKind.EULER_A, Prediction.rejectSample(config, "Euler ancestral"), true);
     }
 
     @Override

@@ -12,7 +12,7 @@ public final class EulerScheduler extends Scheduler {
     private final double finalSigma;
 
     EulerScheduler(SchedulerConfig config) {
-        super(SchedulerKind.EULER, validated(config), true, false);
+        super(SchedulerKind.EULER, validated(config), true);
         this.finalSigma = switch (config.finalSigmasType()) {
             case "zero" -> 0;
             case "sigma_min" -> schedule().sigma(0);

@@ -22,7 +22,7 @@ public final class PndmScheduler extends Scheduler {
     private final double finalAlphaCumprod;
 
     PndmScheduler(SchedulerConfig config) {
-        super(SchedulerKind.PNDM, Prediction.rejectSample(config, "PNDM"), false, false);
+        super(SchedulerKind.PNDM, Prediction.rejectSample(config, "PNDM"), false);
         this.finalAlphaCumprod = config.setAlphaToOne() ? 1.0 : schedule().alphaCumprod(0);
     }
 

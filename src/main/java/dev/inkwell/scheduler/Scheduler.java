@@ -14,17 +14,15 @@ public abstract sealed class Scheduler
     private final SchedulerKind kind;
     private final SchedulerConfig config;
     private final NoiseSchedule schedule;
-    private final boolean needsNoise;
 
     /**
      * @param clampTerminal whether the noise schedule keeps the last sigma finite under zero-terminal-SNR
      *        rescaling (the sigma-based schedulers), see {@link NoiseSchedule#of}
      */
-    Scheduler(SchedulerKind kind, SchedulerConfig config, boolean clampTerminal, boolean needsNoise) {
+    Scheduler(SchedulerKind kind, SchedulerConfig config, boolean clampTerminal) {
         this.kind = kind;
         this.config = config;
         this.schedule = NoiseSchedule.of(config, clampTerminal);
-        this.needsNoise = needsNoise;
     }
 
     /** Which scheduler this is. */
@@ -42,9 +40,9 @@ public abstract sealed class Scheduler
         return schedule;
     }
 
-    /** Whether {@link Run#step} needs fresh standard-normal noise (Euler ancestral, DDPM). */
+    /** Whether {@link Run#step} needs fresh standard-normal noise ({@link SchedulerKind#drawsNoise}). */
     public final boolean needsNoise() {
-        return needsNoise;
+        return kind.drawsNoise();
     }
 
     /** Starts a text-to-image generation of {@code steps} steps. */

@@ -14,26 +14,26 @@ import java.util.stream.Collectors;
 public enum SchedulerKind {
     DDIM("ddim", "DDIMScheduler", """
             {"timestep_spacing": "leading", "set_alpha_to_one": true, "clip_sample": true,
-             "clip_sample_range": 1.0, "thresholding": false}""", "{}", DdimScheduler::new),
+             "clip_sample_range": 1.0, "thresholding": false}""", "{}", false, DdimScheduler::new),
     EULER("euler", "EulerDiscreteScheduler", """
             {"timestep_spacing": "linspace", "interpolation_type": "linear", "use_karras_sigmas": false,
-             "timestep_type": "discrete", "final_sigmas_type": "zero"}""", "{}", EulerScheduler::new),
+             "timestep_type": "discrete", "final_sigmas_type": "zero"}""", "{}", false, EulerScheduler::new),
     EULER_A("euler_a", "EulerAncestralDiscreteScheduler", """
-            {"timestep_spacing": "linspace"}""", "{}", EulerAncestralScheduler::new),
+            {"timestep_spacing": "linspace"}""", "{}", true, EulerAncestralScheduler::new),
     /** DPM-Solver++ 2M: algorithm dpmsolver++, solver order 2, midpoint, lower order final. */
     DPMPP_2M("dpmpp_2m", "DPMSolverMultistepScheduler", """
             {"timestep_spacing": "linspace", "thresholding": false}""", """
-            {"use_karras_sigmas": false, "final_sigmas_type": "zero"}""", DpmSolverMultistepScheduler::new),
+            {"use_karras_sigmas": false, "final_sigmas_type": "zero"}""", false, DpmSolverMultistepScheduler::new),
     DPMPP_2M_KARRAS("dpmpp_2m_karras", "DPMSolverMultistepScheduler", """
             {"timestep_spacing": "linspace", "thresholding": false}""", """
-            {"use_karras_sigmas": true, "final_sigmas_type": "zero"}""", DpmSolverMultistepScheduler::new),
+            {"use_karras_sigmas": true, "final_sigmas_type": "zero"}""", false, DpmSolverMultistepScheduler::new),
     DDPM("ddpm", "DDPMScheduler", """
             {"timestep_spacing": "leading", "variance_type": "fixed_small", "clip_sample": true,
-             "clip_sample_range": 1.0, "thresholding": false}""", "{}", DdpmScheduler::new),
+             "clip_sample_range": 1.0, "thresholding": false}""", "{}", true, DdpmScheduler::new),
     /** PNDM has no zero-terminal-SNR option: diffusers' from_config drops the key. */
     PNDM("pndm", "PNDMScheduler", """
             {"timestep_spacing": "leading", "skip_prk_steps": false, "set_alpha_to_one": false}""", """
-            {"rescale_betas_zero_snr": false}""", PndmScheduler::new);
+            {"rescale_betas_zero_snr": false}""", false, PndmScheduler::new);
 
     /** Constructor defaults every diffusers scheduler class shares. */
     private static final SchedulerConfig COMMON_DEFAULTS = SchedulerConfig.parse("""
@@ -44,15 +44,25 @@ public enum SchedulerKind {
     private final String className;
     private final SchedulerConfig defaults;
     private final SchedulerConfig overrides;
+    private final boolean drawsNoise;
     private final Function<SchedulerConfig, Scheduler> factory;
 
-    SchedulerKind(String cliName, String className, String defaults, String overrides,
+    SchedulerKind(String cliName, String className, String defaults, String overrides, boolean drawsNoise,
             Function<SchedulerConfig, Scheduler> factory) {
+        this.drawsNoise = drawsNoise;
         this.cliName = cliName;
         this.className = className;
         this.defaults = SchedulerConfig.parse(defaults);
         this.overrides = SchedulerConfig.parse(overrides);
         this.factory = factory;
+    }
+
+    /**
+     * Whether each step adds fresh standard-normal noise (Euler ancestral, DDPM), so that the seed
+     * matters even when the initial latents are given.
+     */
+    public boolean drawsNoise() {
+        return drawsNoise;
     }
 
     /** The name used on the command line. */

@@ -1,5 +1,6 @@
 package dev.inkwell.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,89 @@ class CliPromisesTest {
             assertEquals(0, r.exit(), String.join(" ", args));
             assertTrue(r.out().contains("Inkwell 0.1.0") && r.out().contains("libtorch 2.10.0"), String.join(" ", args) + ": " + r.out());
         }
+    }
+
+    @Test
+    void largeBatchesRunInPartsWrittenAsTheyFinishAndEqualOneBatch(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole.png");
+        Path parts = dir.resolve("parts.png");
+        CliTest.Run r = CliTest.run(generate(whole, "-b", "3", "--save-latents", dir.resolve("whole.safetensors").toString()));
+        assertEquals(0, r.exit(), r.err());
+        r = CliTest.run(generate(parts, "-b", "3", "--max-batch", "2", "--save-latents", dir.resolve("parts.safetensors").toString()));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("3 images in ") && r.out().contains(" s per image"), r.out());
+        for (int i = 1; i <= 3; i++) {
+            // A batch of 1 and of 3 round differently in the batched kernels: equal within one level of 255.
+            int[] a = pixels(dir.resolve("whole-" + i + ".png"));
+            int[] b = pixels(dir.resolve("parts-" + i + ".png"));
+            for (int p = 0; p < a.length; p++) {
+                for (int shift = 0; shift < 24; shift += 8) {
+                    int d = Math.abs(((a[p] >> shift) & 255) - ((b[p] >> shift) & 255));
+                    assertTrue(d <= 1, "image " + i + " pixel " + p + " differs by " + d);
+                }
+            }
+            assertEquals(Images.readPngText(dir.resolve("whole-" + i + ".png")), Images.readPngText(dir.resolve("parts-" + i + ".png")));
+        }
+        try (SafeTensors a = SafeTensors.open(dir.resolve("whole.safetensors"));
+                SafeTensors b = SafeTensors.open(dir.resolve("parts.safetensors"))) {
+            assertArrayEquals(a.entries().get("latents").shape(), b.entries().get("latents").shape());
+            assertArrayEquals(a.floats("latents"), b.floats("latents"), 1e-4f);
+        }
+        assertRefused(CliTest.run(generate(dir.resolve("x.png"), "--max-batch", "0")), "--max-batch must be positive", "max 0");
+        assertRefused(CliTest.run("generate", "--model", MODEL, "-p", "a red fox", "-W", "65536", "-H", "65536",
+                "-o", dir.resolve("x.png").toString()), "more than this machine's", "too large");
+    }
+
+    @Test
+    void theInfotextSaysExactlyWhatMadeTheImage(@TempDir Path dir) throws Exception {
+        Path forged = dir.resolve("forged.png");
+        CliTest.Run r = CliTest.run("generate", "--model", MODEL, "-p", "a red fox\nNegative prompt: x\nSteps: 1, Seed: 9",
+                "--steps", "2", "-W", "32", "-H", "32", "--seed", "1", "-o", forged.toString());
+        assertEquals(0, r.exit(), r.err());
+        List<String> lines = Images.readPngText(forged).get("parameters").lines().toList();
+        assertEquals(List.of("a red fox Negative prompt: x Steps: 1, Seed: 9",
+                "Steps: 2, Sampler: DDIM, CFG scale: 7.5, Seed: 1, Size: 32x32, Model: sd15-tiny"), lines);
+        assertRefused(CliTest.run(generate(dir.resolve("nul.png"), "-n", "a\u0000b")), "control character U+0000", "NUL");
+
+        Path unguided = dir.resolve("unguided.png");
+        r = CliTest.run(generate(unguided, "-n", "blurry", "-g", "1", "--strength", "0.5"));
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("-n has no effect") && r.err().contains("--strength has no effect"), r.err());
+        assertFalse(Images.readPngText(unguided).get("parameters").contains("Negative prompt"));
+
+        Path noise = dir.resolve("noise.safetensors");
+        SafeTensorsWriter.write(noise, Map.of("noise", SafeTensorsWriter.Tensor.ofFloats(new long[] {1, 4, 16, 16},
+                new dev.inkwell.pipeline.GaussianNoise(5).next(1024))));
+        Path given = dir.resolve("given.png");
+        r = CliTest.run(generate(given, "--init-noise", noise.toString()));
+        assertEquals(0, r.exit(), r.err());
+        String info = Images.readPngText(given).get("parameters");
+        assertTrue(info.contains("Init noise: sha256 ") && !info.contains("Seed:"), info);
+        Path ancestral = dir.resolve("ancestral.png");
+        assertEquals(0, CliTest.run(generate(ancestral, "--init-noise", noise.toString(), "--scheduler", "euler_a")).exit());
+        info = Images.readPngText(ancestral).get("parameters");
+        assertTrue(info.contains("Init noise: sha256 ") && info.contains("Seed: 1"), info);
+
+        Path sdxl = dir.resolve("sdxl.png");
+        r = CliTest.run("generate", "--model", Goldens.model("sdxl-tiny").toString(), "-p", "a red fox", "--steps", "2",
+                "-W", "32", "-H", "32", "--clip-skip", "2", "-o", sdxl.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.err().contains("--clip-skip has no effect on SDXL"), r.err());
+        assertFalse(Images.readPngText(sdxl).get("parameters").contains("Clip skip"));
+    }
+
+    @Test
+    void aPromptStartingWithAtIsAPrompt(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("at.png");
+        CliTest.Run r = CliTest.run("generate", "--model", MODEL, "-p", "@home", "--steps", "1", "-W", "32", "-H", "32",
+                "-o", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(Images.readPngText(out).get("parameters").startsWith("@home\n"));
+    }
+
+    private static int[] pixels(Path png) throws Exception {
+        java.awt.image.BufferedImage image = Images.read(png);
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
     private static void copyTree(Path from, Path to) throws Exception {

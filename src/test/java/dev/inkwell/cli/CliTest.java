@@ -76,7 +76,12 @@ class CliTest {
             assertFalse(files.anyMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
         String info = dev.inkwell.image.Images.readPngText(fromNoise).get("parameters");
-        assertEquals("a red fox\nSteps: 3, Sampler: DDIM, CFG scale: 7.5, Seed: 99, Size: 32x32, Model: sd15-tiny", info);
+        // The given noise, not the seed, made the image (DDIM draws no noise of its own): its hash is recorded instead.
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        assertEquals("a red fox\nSteps: 3, Sampler: DDIM, CFG scale: 7.5, Init noise: sha256 " + hash.substring(0, 12)
+                + ", Size: 32x32, Model: sd15-tiny", info);
         Run again = run(concat(common, "--seed", "5", "-o", dir.resolve("b.png").toString()));
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("already exists"), again.err());
