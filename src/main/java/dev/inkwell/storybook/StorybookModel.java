@@ -25,9 +25,9 @@ import java.util.stream.Stream;
 /**
  * The default model: Inkwell's own storybook model, trained by {@link StorybookTraining} and shipped
  * inside the jar as a diffusers folder (float16 safetensors) with {@code clip/} and {@code judge/}
- * beside the pipeline's parts. Inside a jar it is copied once to the user's cache, since weights
- * are memory-mapped from files; {@code MANIFEST} lists its files with their SHA-256, which names
- * the cache folder, so a newer model never reuses an older copy.
+ * beside the pipeline's parts. Inside a jar it is copied to the user's cache ({@link ModelCache}),
+ * since weights are memory-mapped from files; {@code MANIFEST} lists its files with their SHA-256,
+ * which names the cache folder, so a newer model never reuses an older copy.
  */
 public final class StorybookModel {
     /** The name generated images record as their model. */
@@ -46,7 +46,7 @@ public final class StorybookModel {
      */
     public static final double NEGATIVE_GUIDANCE = 2;
     private static final String RESOURCE = "model/";
-    private static final String MANIFEST = "files.txt";
+    private static final String MANIFEST = ModelCache.MANIFEST;
 
     private StorybookModel() {}
 
@@ -65,21 +65,21 @@ public final class StorybookModel {
             if ("file".equals(index.getProtocol())) {
                 return Path.of(index.toURI()).getParent();
             }
-            String manifest = resource(MANIFEST);
-            Path cached = cacheRoot().resolve("storybook-" + sha256(manifest.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
-            if (!Files.isRegularFile(cached.resolve(MANIFEST))) {
-                AtomicFiles.replaceFolder(cached, folder -> {
-                    for (String file : files(manifest)) {
-                        Path target = folder.resolve(file);
-                        Files.createDirectories(target.getParent());
-                        try (InputStream in = open(file)) {
-                            Files.copy(in, target);
-                        }
+            return ModelCache.folder(cacheRoot(), resource(MANIFEST), new ModelCache.Source() {
+                @Override
+                public InputStream open(String file) throws IOException {
+                    return StorybookModel.open(file);
+                }
+
+                @Override
+                public long size(String file) throws IOException {
+                    URL url = StorybookModel.class.getResource(RESOURCE + file);
+                    if (url == null) {
+                        throw new IOException("the embedded default model lacks " + file);
                     }
-                    Files.writeString(folder.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
-                });
-            }
-            return cached;
+                    return url.openConnection().getContentLengthLong();
+                }
+            }, System.err);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unpack the default model to " + cacheRoot() + ": " + e.getMessage(), e);
         } catch (URISyntaxException e) {
@@ -112,7 +112,7 @@ public final class StorybookModel {
                 } else {
                     Files.copy(file, out);
                 }
-                manifest.append(sha256(Files.readAllBytes(out))).append("  ").append(relative).append('\n');
+                manifest.append(ModelCache.sha256(Files.readAllBytes(out))).append("  ").append(relative).append('\n');
             }
             Files.writeString(folder.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
         });
@@ -126,16 +126,6 @@ public final class StorybookModel {
                     : new SafeTensorsWriter.Tensor(entry.dtype(), entry.shape(), st.bytes(name))));
             SafeTensorsWriter.write(to, out, st.metadata());
         }
-    }
-
-    private static List<String> files(String manifest) {
-        List<String> files = new ArrayList<>();
-        for (String line : manifest.split("\n")) {
-            if (!line.isBlank()) {
-                files.add(line.substring(line.indexOf("  ") + 2));
-            }
-        }
-        return files;
     }
 
     private static Path cacheRoot() {
@@ -155,14 +145,6 @@ public final class StorybookModel {
     private static String resource(String file) throws IOException {
         try (InputStream in = open(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
