@@ -1,5 +1,6 @@
 package dev.inkwell.cli;
 
+import dev.inkwell.io.FileErrors;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -33,7 +34,7 @@ public final class Inkwell extends CommandGroup {
             return 2;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+            String message = describe(ex);
             commandLine.getErr().println("inkwell: error: " + message);
             if (System.getenv("INKWELL_DEBUG") != null) {
                 ex.printStackTrace(commandLine.getErr());
@@ -41,6 +42,15 @@ public final class Inkwell extends CommandGroup {
             return 1;
         });
         return cli;
+    }
+
+    /** An error as one line that names the thing and the reason. */
+    private static String describe(Throwable ex) {
+        Throwable cause = ex instanceof java.io.UncheckedIOException && ex.getCause() != null ? ex.getCause() : ex;
+        if (cause instanceof java.nio.file.FileSystemException f) {
+            return FileErrors.describe(f);
+        }
+        return ex.getMessage() == null ? ex.toString() : ex.getMessage();
     }
 
 }

@@ -98,12 +98,12 @@ final class TrainCommand extends CommandGroup {
         @Mixin
         Common common;
 
-        @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps (default: ${DEFAULT-VALUE}).")
-        long steps;
+        @Option(names = "--steps", defaultValue = "2000", description = "Optimizer steps, at most 2^31 - 1 (default: ${DEFAULT-VALUE}).")
+        int steps;
 
         @Override
         public Integer call() throws Exception {
-            VaeTrainer.trainToFolder(common.out, VaeTrainer.Settings.defaults(common.seed, Math.toIntExact(requirePositive(steps))),
+            VaeTrainer.trainToFolder(common.out, VaeTrainer.Settings.defaults(common.seed, (int) requirePositive(steps)),
                     common.losses(), common.log());
             return 0;
         }

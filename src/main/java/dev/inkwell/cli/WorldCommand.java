@@ -1,7 +1,9 @@
 package dev.inkwell.cli;
 
 import dev.inkwell.world.ContactSheet;
+import dev.inkwell.world.Renderer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +14,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "world", mixinStandardHelpOptions = true,
         description = "Render a contact sheet of the storybook world (scenes with their captions).")
 final class WorldCommand implements Callable<Integer> {
+    /** The widest sheet written: as wide as most image viewers and browsers show whole. */
+    private static final long MAX_SIDE = 16384;
+
     @Spec
     CommandSpec spec;
 
@@ -28,13 +33,29 @@ final class WorldCommand implements Callable<Integer> {
     @Option(names = "--zoom", defaultValue = "2", description = "Pixel zoom of the 64x64 scenes (default: ${DEFAULT-VALUE}).")
     int zoom;
 
+    @Option(names = "--overwrite", description = "Replace an existing sheet and captions file.")
+    boolean overwrite;
+
     @Override
     public Integer call() throws Exception {
-        if (grid <= 0 || zoom <= 0) {
-            throw new IllegalArgumentException("--grid and --zoom must be positive");
+        if (grid <= 0) {
+            throw new IllegalArgumentException("--grid must be positive, not " + grid);
         }
-        ContactSheet.write(output, seed, grid, grid, zoom);
-        spec.commandLine().getOut().println("wrote " + output);
+        if (zoom <= 0) {
+            throw new IllegalArgumentException("--zoom must be positive, not " + zoom);
+        }
+        long side = (long) grid * Renderer.DEFAULT_SIZE * zoom;
+        if (side > MAX_SIDE) {
+            throw new IllegalArgumentException("--grid " + grid + " at --zoom " + zoom + " makes a sheet over " + side
+                    + " pixels wide; at most " + MAX_SIDE);
+        }
+        if (!output.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".png")) {
+            throw new IllegalArgumentException("-o " + output + ": the sheet is a PNG image; name the file .png");
+        }
+        Outputs.check(List.of(new Outputs.Target(output, "-o"), new Outputs.Target(ContactSheet.captions(output), "-o (captions)")),
+                overwrite);
+        ContactSheet.write(output, seed, grid, grid, zoom, overwrite);
+        spec.commandLine().getOut().println("wrote " + output + " and " + ContactSheet.captions(output));
         return 0;
     }
 }

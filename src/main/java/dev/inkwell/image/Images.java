@@ -104,7 +104,13 @@ public final class Images {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": image not found");
         }
-        BufferedImage image = ImageIO.read(file.toFile());
+        BufferedImage image;
+        try {
+            image = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": cannot be decoded as an image ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", e);
+        }
         if (image == null) {
             throw new IOException(file + ": not a readable image (PNG, JPEG, BMP or GIF)");
         }

@@ -3,6 +3,7 @@ package dev.inkwell.io;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -29,11 +30,16 @@ public final class AtomicFiles {
      */
     public static void write(Path target, boolean overwrite, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
         if (!overwrite && Files.exists(target)) {
             throw new FileAlreadyExistsException(target + " already exists (use --overwrite to replace it)");
         }
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        Path temp;
+        try {
+            Files.createDirectories(dir);
+            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        } catch (FileSystemException e) {
+            throw new IOException("cannot write " + target + ": " + FileErrors.reason(e) + " in " + dir, e);
+        }
         try {
             content.writeTo(temp);
             // Temporary files are private (rw-------); the result should read like any other file.

@@ -72,10 +72,8 @@ public record GenerationRequest(
         if (steps <= 0) {
             throw new IllegalArgumentException("steps must be positive, not " + steps);
         }
-        if (width < 0 || height < 0 || width % 8 != 0 || height % 8 != 0) {
-            throw new IllegalArgumentException("width and height must be multiples of 8 (0: the model's native size), not "
-                    + width + "x" + height);
-        }
+        checkSide("width", width);
+        checkSide("height", height);
         if (clipSkip < 1) {
             throw new IllegalArgumentException("clip skip must be at least 1, not " + clipSkip);
         }
@@ -114,6 +112,12 @@ public record GenerationRequest(
     /** The negative prompt of image {@code i}, or {@code null} for none. */
     public String negativePrompt(int i) {
         return negativePrompts == null ? null : negativePrompts.get(i);
+    }
+
+    private static void checkSide(String what, int pixels) {
+        if (pixels < 0 || pixels % 8 != 0) {
+            throw new IllegalArgumentException(what + " must be a multiple of 8 (0: the model's native size), not " + pixels);
+        }
     }
 
     /** Refuses control characters other than whitespace: no tokenizer reads them as words, and PNG text cannot hold NUL. */

@@ -22,8 +22,10 @@ public final class ContactSheet {
     /**
      * Samples {@code columns * rows} scenes from {@code seed}, renders each at {@code zoom} times the
      * renderer's size (nearest neighbour) and returns the captions in row-major order.
+     *
+     * @param overwrite whether the sheet and its {@link #captions captions file} may replace existing files
      */
-    public static List<String> write(Path png, long seed, int columns, int rows, int zoom) {
+    public static List<String> write(Path png, long seed, int columns, int rows, int zoom, boolean overwrite) {
         SceneSampler sampler = new SceneSampler(seed);
         Captioner captioner = new Captioner(seed);
         Renderer renderer = new Renderer();
@@ -36,12 +38,16 @@ public final class ContactSheet {
         }
         BufferedImage sheet = Images.grid(images, columns, zoom);
         try {
-            Images.writePng(sheet, png, true, Map.of());
-            String name = png.getFileName().toString().replaceFirst("\\.png$", "") + ".txt";
-            AtomicFiles.write(png.resolveSibling(name), true, file -> Files.write(file, captions));
+            Images.writePng(sheet, png, overwrite, Map.of());
+            AtomicFiles.write(captions(png), overwrite, file -> Files.write(file, captions));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return captions;
+    }
+
+    /** The captions file of sheet {@code png}: its name with ".txt" in place of ".png". */
+    public static Path captions(Path png) {
+        return png.resolveSibling(png.getFileName().toString().replaceFirst("\\.png$", "") + ".txt");
     }
 }

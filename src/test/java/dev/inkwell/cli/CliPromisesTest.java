@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inkwell.image.Images;
+import dev.inkwell.io.AtomicFiles;
+import java.io.IOException;
 import dev.inkwell.testing.Goldens;
 import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsWriter;
@@ -208,6 +210,32 @@ class CliPromisesTest {
                 "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(Images.readPngText(out).get("parameters").startsWith("@home\n"));
+    }
+
+    @Test
+    void errorsNameTheThingAndTheReason(@TempDir Path dir) throws Exception {
+        Path sheet = dir.resolve("sheet.png");
+        assertRefused(CliTest.run("world", "-o", sheet.toString(), "--zoom", "100000"),
+                "--grid 8 at --zoom 100000 makes a sheet over 51200000 pixels wide; at most 16384", "zoom");
+        assertRefused(CliTest.run("world", "-o", sheet.toString(), "--grid", "100000"), "makes a sheet over", "grid");
+        assertRefused(CliTest.run("train", "vae", "--out", dir.resolve("vae").toString(), "--steps", "99999999999"),
+                "'99999999999' is not an int", "vae steps");
+        assertRefused(CliTest.run("generate", "--model", MODEL, "-p", "a red fox", "-W", "60", "-o", dir.resolve("w.png").toString()),
+                "width must be a multiple of 8 (0: the model's native size), not 60", "width alone");
+        Path broken = dir.resolve("broken.png");
+        Files.write(broken, new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R', 1, 2});
+        assertRefused(CliTest.run(generate(dir.resolve("i.png"), "--init-image", broken.toString())), broken.toString(), "bad image");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> AtomicFiles.write(Path.of("/proc/inkwell-test.png"), false, f -> Files.writeString(f, "x")));
+        assertTrue(e.getMessage().startsWith("cannot write /proc/inkwell-test.png: ") && !e.getMessage().contains(".tmp"),
+                e.getMessage());
+
+        CliTest.Run r = CliTest.run("world", "-o", sheet.toString(), "--grid", "2", "--zoom", "1");
+        assertEquals(0, r.exit(), r.err());
+        Files.delete(sheet);
+        assertRefused(CliTest.run("world", "-o", sheet.toString(), "--grid", "2", "--zoom", "1"), "sheet.txt already exists",
+                "captions kept");
+        assertEquals(0, CliTest.run("world", "-o", sheet.toString(), "--grid", "2", "--zoom", "1", "--overwrite").exit());
     }
 
     private static int[] pixels(Path png) throws Exception {

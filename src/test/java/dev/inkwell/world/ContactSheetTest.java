@@ -15,7 +15,7 @@ class ContactSheetTest {
     @Test
     void writesGridAndCaptions(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("sheet.png");
-        List<String> captions = ContactSheet.write(png, 1, 4, 3, 1);
+        List<String> captions = ContactSheet.write(png, 1, 4, 3, 1, false);
         BufferedImage sheet = ImageIO.read(png.toFile());
         assertEquals(4 * 66 + 2, sheet.getWidth());
         assertEquals(3 * 66 + 2, sheet.getHeight());
