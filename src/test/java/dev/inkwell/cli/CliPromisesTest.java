@@ -238,6 +238,23 @@ class CliPromisesTest {
         assertEquals(0, CliTest.run("world", "-o", sheet.toString(), "--grid", "2", "--zoom", "1", "--overwrite").exit());
     }
 
+    @Test
+    void tokenizeShowsTheChunksAndWeightsGenerateReads() throws Exception {
+        String text = "a (red:1.3) fox, " + "in the snow, ".repeat(30) + "BREAK at night";
+        CliTest.Run r = CliTest.run("tokenize", text);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("generate reads it as 3 chunks of up to 75 tokens"), r.out());
+        assertTrue(r.out().contains("chunk 1: a</w> red</w>:1.3 fox</w> ,</w> in</w>"), r.out());
+        assertTrue(r.out().contains("chunk 3: at</w> night</w>\n"), r.out());
+        assertTrue(r.out().contains("diffusers' own pipelines would truncate it"), r.out());
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(CliTest.run("tokenize", "--json", text).out());
+        assertEquals(3, json.get("chunks").size());
+        assertEquals(77, json.get("chunks").get(0).get("ids").size());
+        assertEquals(1.3, json.get("chunks").get(0).get("weights").get(2).asDouble(), 1e-6);
+        assertEquals(1.0, json.get("chunks").get(0).get("weights").get(3).asDouble(), 1e-6);
+    }
+
     private static int[] pixels(Path png) throws Exception {
         java.awt.image.BufferedImage image = Images.read(png);
         return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
