@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,7 +77,11 @@ final class EvalCommand implements Callable<Integer> {
                 negativeGuidance != null ? negativeGuidance : standard.negativeGuidance(), standard.batch());
         try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
-            StorybookEvaluation.Report report = new StorybookEvaluation(sd, clip, judge, settings).run();
+            StorybookEvaluation evaluation = new StorybookEvaluation(sd, clip, judge, settings);
+            StorybookEvaluation.Report report;
+            try (ProgressBar bar = ProgressBars.of("eval", evaluation.images(), " images")) {
+                report = evaluation.run((done, total) -> bar.stepTo(done));
+            }
             out.printf(Locale.ROOT, "%n| attribute | judge on %d rendered scenes | the same through the VAE | CLIP zero-shot | text encoder: word cosine | generated, %d prompts (%d steps, guidance %.1f), judged |%n",
                     settings.judgeScenes(), settings.prompts(), settings.steps(), settings.guidance());
             out.println("|---|---|---|---|---|---|");

@@ -28,10 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -189,9 +186,7 @@ final class GenerateCommand implements Callable<Integer> {
             float[] allLatents = null;
             long[] latentShape = null;
             long start = System.nanoTime();
-            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("denoising").setInitialMax((long) runs * steps)
-                    .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                    .setUnit(" steps", 1).build()) {
+            try (ProgressBar bar = ProgressBars.of("denoising", (long) runs * steps, " steps")) {
                 for (int run = 0; run < runs; run++) {
                     int from = run * perRun;
                     int done = run;

@@ -32,10 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -206,9 +203,7 @@ final class StoryCommand implements Callable<Integer> {
         List<String> files = new ArrayList<>();
         List<StoryFrame> frames;
         int total = story.size() * generation.steps();
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("story").setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .setUnit(" steps", 1).build()) {
+        try (ProgressBar bar = ProgressBars.of("story", total, " steps")) {
             frames = teller.tell(story, settings, generation, negativePrompts, frame -> {
                 String name = frameFile(frame.index());
                 String info = InfoText.of(generation.withPrompt(frame.plan().prompt(), frame.negativePrompt()), 0, ran,

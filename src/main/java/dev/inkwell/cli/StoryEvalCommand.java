@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -91,12 +92,15 @@ final class StoryEvalCommand implements Callable<Integer> {
             StoryEvaluation evaluation = new StoryEvaluation(new TextToImage(sd), judge, clip);
             out.println(list.size() + " stories, " + frames + " frames, methods " + chosen.stream().map(Method::label).toList());
             out.flush();
-            List<MethodScores> scores = evaluation.run(list, chosen, StorySettings.defaults().withWindow(window)
-                    .withReweighting(reweighting.suppress(), reweighting.express()), generation,
-                    (method, story, count) -> {
-                        System.err.print("\r" + method.label() + ": story " + story + "/" + count + (story == count ? "\n" : ""));
-                        System.err.flush();
-                    });
+            List<MethodScores> scores;
+            try (ProgressBar bar = ProgressBars.of("stories", (long) chosen.size() * list.size(), " stories")) {
+                scores = evaluation.run(list, chosen, StorySettings.defaults().withWindow(window)
+                        .withReweighting(reweighting.suppress(), reweighting.express()), generation,
+                        (method, story, count) -> {
+                            bar.setExtraMessage(method.label());
+                            bar.stepTo((long) chosen.indexOf(method) * count + story);
+                        });
+            }
             out.print(StoryEvaluation.table(scores));
             out.flush();
             if (json != null) {

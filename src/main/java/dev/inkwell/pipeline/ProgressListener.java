@@ -1,6 +1,6 @@
 package dev.inkwell.pipeline;
 
-/** Told after every denoising step, so callers can show progress on long work. */
+/** Told as long work advances (after every denoising step, or every batch of an evaluation), so callers can show progress. */
 @FunctionalInterface
 public interface ProgressListener {
     ProgressListener NONE = (step, total) -> { };

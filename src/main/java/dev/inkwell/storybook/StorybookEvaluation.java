@@ -123,6 +123,8 @@ public final class StorybookEvaluation {
     private final Clip clip;
     private final Judge judge;
     private final Settings settings;
+    private ProgressListener progress = ProgressListener.NONE;
+    private int generated;
 
     public StorybookEvaluation(StableDiffusion model, Clip clip, Judge judge, Settings settings) {
         this.model = model;
@@ -131,7 +133,16 @@ public final class StorybookEvaluation {
         this.settings = settings;
     }
 
-    public Report run() {
+    /** Every image this evaluation generates: the prompts, and the colourless prompts without and with each negative. */
+    public int images() {
+        int scales = settings.negativeGuidance() == null ? 1 : 2;
+        return settings.prompts() + settings.negativePrompts() * (1 + scales * settings.negativeColours().size());
+    }
+
+    /** @param progress told after each batch of images, with the count generated so far of {@link #images()} */
+    public Report run(ProgressListener progress) {
+        this.progress = progress;
+        this.generated = 0;
         Map<Attribute, Double> judgeAccuracy = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed(), null);
         Map<Attribute, Double> judgeThroughVae = JudgeTrainer.evaluate(judge, settings.judgeScenes(), settings.seed(),
                 model.vae());
@@ -204,6 +215,8 @@ public final class StorybookEvaluation {
                 request = request.withNegativePrompt(negative).withNegativeGuidance(negativeGuidance);
             }
             images.addAll(pipeline.generate(request, ProgressListener.NONE).images());
+            generated += texts.size();
+            progress.onStep(generated, images());
         }
         return judge.predict(images.toArray(BufferedImage[]::new));
     }

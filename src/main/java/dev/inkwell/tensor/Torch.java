@@ -25,7 +25,7 @@ public final class Torch {
     /**
      * Loads the natives once and uses every core for libtorch's own (OpenMP) parallelism. OpenBLAS
      * is kept to one thread: its separate thread pool competing with OpenMP for the same cores made
-     * small matrix products fifty times slower.
+     * small matrix products fifty times slower. NNPACK is switched off.
      */
     public static synchronized void init() {
         if (initialised) {
@@ -33,6 +33,8 @@ public final class Torch {
         }
         torch.set_num_threads(Runtime.getRuntime().availableProcessors());
         openblas_nolapack.blas_set_num_threads(1);
+        // NNPACK cannot run on most x86 CPUs and says so on stderr at every convolution that asks.
+        torch.globalContext().setUserEnabledNNPACK(false);
         initialised = true;
     }
 

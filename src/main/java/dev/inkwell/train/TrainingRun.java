@@ -66,7 +66,9 @@ public final class TrainingRun {
                 StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%s step %d/%d", plan.stage(), done, plan.steps()));
                 means.forEach((name, mean) -> line.append(String.format(Locale.ROOT, "  %s %.4g", name, mean)));
                 double seconds = (System.nanoTime() - began) / 1e9;
-                line.append(String.format(Locale.ROOT, "  %.2f steps/s", window / seconds));
+                double rate = window / seconds;
+                long left = Math.round((plan.steps() - done) / rate);
+                line.append(String.format(Locale.ROOT, "  %.2f steps/s  eta %d:%02d:%02d", rate, left / 3600, left / 60 % 60, left % 60));
                 log.println(line);
                 log.flush();
                 if (losses != null) {
