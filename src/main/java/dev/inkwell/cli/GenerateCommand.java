@@ -1,5 +1,6 @@
 package dev.inkwell.cli;
 
+import dev.inkwell.adapter.Adapter;
 import dev.inkwell.image.Images;
 import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.pipeline.BatchMemory;
@@ -30,6 +31,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -65,6 +67,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--prediction-type", paramLabel = "TYPE", converter = PredictionTypeConverter.class,
             description = "epsilon, v_prediction (or v) or sample (default: the model's scheduler config; SD 2.x 768 checkpoints need v).")
     PredictionType predictionType;
+
+    @Mixin
+    AdapterOptions adapterOptions;
 
     @Option(names = "--steps", defaultValue = "25", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
     int steps;
@@ -168,10 +173,17 @@ final class GenerateCommand implements Callable<Integer> {
             targets.add(new Outputs.Target(saveLatents, "--save-latents"));
         }
         Outputs.check(targets, overwrite);
+        List<Adapter> adapters = adapterOptions.read();
+        List<String> texts = new ArrayList<>(batchPrompts);
+        if (asked.negativePrompts() != null) {
+            texts.addAll(asked.negativePrompts());
+        }
+        AdapterOptions.checkTokens(texts, adapters);
         warnIgnored(asked);
         PrintWriter out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(configFolder, predictionType))) {
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision,
+                new LoadOptions(configFolder, predictionType, adapters))) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             GenerationRequest request = asked.withNativeSize(sd.nativeSize());
             long memory = BatchMemory.physicalMemory();
@@ -198,7 +210,8 @@ final class GenerateCommand implements Callable<Integer> {
                     for (int i = 0; i < result.images().size(); i++) {
                         int index = from + i;
                         Path target = outputPath(index, count, result.seeds()[i]);
-                        String info = InfoText.of(request, index, result.scheduler(), result.seeds()[i], infoModel);
+                        String info = InfoText.of(request, index, result.scheduler(), result.seeds()[i], infoModel,
+                                AdapterOptions.infoFields(adapters));
                         Images.writePng(result.images().get(i), target, overwrite, Map.of("parameters", info));
                         out.println("wrote " + target + " (seed " + Long.toUnsignedString(result.seeds()[i]) + ")");
                     }

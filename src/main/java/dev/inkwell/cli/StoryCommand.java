@@ -1,5 +1,6 @@
 package dev.inkwell.cli;
 
+import dev.inkwell.adapter.Adapter;
 import dev.inkwell.image.Images;
 import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.pipeline.GenerationRequest;
@@ -127,6 +128,9 @@ final class StoryCommand implements Callable<Integer> {
             description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
     Precision precision;
 
+    @Mixin
+    AdapterOptions adapterOptions;
+
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DIR", description = "The folder to write the story into.")
     Path output;
 
@@ -174,11 +178,21 @@ final class StoryCommand implements Callable<Integer> {
         if (saveLatents != null) {
             Outputs.check(List.of(new Outputs.Target(saveLatents, "--save-latents")), overwrite);
         }
+        List<Adapter> adapters = adapterOptions.read();
+        List<String> texts = new ArrayList<>();
+        for (Story story : stories) {
+            texts.add(story.identity());
+            texts.addAll(story.frames());
+        }
+        if (negativePrompts != null) {
+            texts.addAll(negativePrompts);
+        }
+        AdapterOptions.checkTokens(texts, adapters);
         long firstSeed = Seeds.parse(seed);
         PrintWriter out = spec.commandLine().getOut();
         Path modelPath = model != null ? model : StorybookModel.folder();
         String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
-        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(null, null))) {
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(null, null, adapters))) {
             TextToImage pipeline = new TextToImage(sd);
             StoryTeller teller = new StoryTeller(pipeline);
             for (Story story : stories) {
@@ -190,14 +204,16 @@ final class StoryCommand implements Callable<Integer> {
                 out.println("seed " + Long.toUnsignedString(firstSeed));
             }
             for (int i = 0; i < stories.size(); i++) {
-                tell(teller, stories.get(i), settings, generation, ran, new InfoText.Model(modelName, sd.family()), folders.get(i), out);
+                tell(teller, stories.get(i), settings, generation, ran, new InfoText.Model(modelName, sd.family()),
+                        AdapterOptions.infoFields(adapters), folders.get(i), out);
             }
         }
         return 0;
     }
 
     private void tell(StoryTeller teller, Story story, StorySettings settings, GenerationRequest generation,
-            SchedulerKind ran, InfoText.Model model, Path folder, PrintWriter out) throws Exception {
+            SchedulerKind ran, InfoText.Model model, Map<String, String> adapterFields, Path folder, PrintWriter out)
+            throws Exception {
         Files.createDirectories(folder);
         long start = System.nanoTime();
         List<String> files = new ArrayList<>();
@@ -207,7 +223,7 @@ final class StoryCommand implements Callable<Integer> {
             frames = teller.tell(story, settings, generation, negativePrompts, frame -> {
                 String name = frameFile(frame.index());
                 String info = InfoText.of(generation.withPrompt(frame.plan().prompt(), frame.negativePrompt()), 0, ran,
-                        generation.seed(), model, storyFields(frame, story.size(), settings));
+                        generation.seed(), model, storyFields(frame, story.size(), settings, adapterFields));
                 try {
                     Images.writePng(frame.image(), folder.resolve(name), overwrite, Map.of("parameters", info));
                 } catch (java.io.IOException e) {
@@ -239,13 +255,15 @@ final class StoryCommand implements Callable<Integer> {
         out.println("wrote " + folder + " (" + frames.size() + " frames, story.png, story.json)");
     }
 
-    private static Map<String, String> storyFields(StoryFrame frame, int count, StorySettings settings) {
+    private static Map<String, String> storyFields(StoryFrame frame, int count, StorySettings settings,
+            Map<String, String> adapterFields) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("Story", "1Prompt1Story");
         fields.put("Story frame", (frame.index() + 1) + "/" + count);
         fields.put("Story window", String.valueOf(frame.plan().window().size()));
         fields.put("SVR", settings.svrMode().label());
         fields.put("IPCA", settings.ipca() ? settings.ipcaDropout() > 0 ? "dropout " + settings.ipcaDropout() : "on" : "off");
+        fields.putAll(adapterFields);
         return fields;
     }
 

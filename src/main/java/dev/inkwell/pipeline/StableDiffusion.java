@@ -1,12 +1,15 @@
 package dev.inkwell.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.inkwell.adapter.Adapters;
 import dev.inkwell.checkpoint.DiffusersFolder;
 import dev.inkwell.checkpoint.ModelParts;
 import dev.inkwell.checkpoint.SingleFileCheckpoint;
 import dev.inkwell.scheduler.SchedulerConfig;
 import dev.inkwell.scheduler.SchedulerKind;
+import dev.inkwell.nn.Weights;
 import dev.inkwell.tensor.Precision;
+import dev.inkwell.tensor.Torch;
 import dev.inkwell.text.ClipTextConfig;
 import dev.inkwell.text.ClipTextModel;
 import dev.inkwell.tokenizer.ClipTokenizer;
@@ -16,6 +19,9 @@ import dev.inkwell.vae.AutoencoderKL;
 import dev.inkwell.vae.VaeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.bytedeco.pytorch.Tensor;
 
 /**
  * A Stable Diffusion model: tokenizers, text encoders, UNet, VAE and the scheduler config, loaded
@@ -42,14 +48,26 @@ public final class StableDiffusion implements AutoCloseable {
         ClipTextModel te2 = null;
         UNet2DConditionModel u = null;
         AutoencoderKL v = null;
+        Map<String, float[]> tokens = Adapters.tokens(options.adapters());
+        if (xl && !tokens.isEmpty()) {
+            throw new IllegalArgumentException("learned tokens on SDXL models are not supported yet (adapter tokens "
+                    + tokens.keySet() + ")");
+        }
         try {
             tok = parts.tokenizer("tokenizer");
-            te = loadTextEncoder(parts, "text_encoder", precision);
+            ClipTextConfig textConfig = ClipTextConfig.from(parts.config("text_encoder"));
+            Tensor rows = null;
+            if (!tokens.isEmpty()) {
+                tok = tok.withAddedTokens(List.copyOf(tokens.keySet()));
+                rows = tokenRows(tokens, textConfig.hiddenSize(), precision);
+            }
+            te = new ClipTextModel(textConfig, Weights.root(parts.weights("text_encoder"), precision), rows);
             if (xl) {
                 tok2 = parts.tokenizer("tokenizer_2");
                 te2 = loadTextEncoder(parts, "text_encoder_2", precision);
             }
-            u = new UNet2DConditionModel(UNetConfig.from(parts.config("unet")), parts.weights("unet"), precision);
+            u = new UNet2DConditionModel(UNetConfig.from(parts.config("unet")),
+                    Adapters.overlay(parts.weights("unet"), Adapters.keyValues(options.adapters())), precision);
             v = new AutoencoderKL(VaeConfig.from(parts.config("vae")), parts.weights("vae"), precision);
         } catch (RuntimeException e) {
             closeAll(te, te2, u, v);
@@ -94,6 +112,20 @@ public final class StableDiffusion implements AutoCloseable {
     /** Builds a model from parts that come from elsewhere (e.g. random weights for benchmarks). */
     public static StableDiffusion of(ModelParts parts, Precision precision) {
         return new StableDiffusion(parts, precision, LoadOptions.DEFAULT);
+    }
+
+    /** The adapters' token rows as one {@code [n, hidden]} tensor. */
+    private static Tensor tokenRows(Map<String, float[]> tokens, int hidden, Precision precision) {
+        float[] all = new float[tokens.size() * hidden];
+        int i = 0;
+        for (Map.Entry<String, float[]> t : tokens.entrySet()) {
+            if (t.getValue().length != hidden) {
+                throw new IllegalArgumentException("the adapter's token " + t.getKey() + " has " + t.getValue().length
+                        + " values; this model's text encoder has " + hidden + " (it was trained on another base model)");
+            }
+            System.arraycopy(t.getValue(), 0, all, i++ * hidden, hidden);
+        }
+        return Torch.floats(all, tokens.size(), hidden).to(precision.scalarType());
     }
 
     private static ClipTextModel loadTextEncoder(ModelParts parts, String component, Precision precision) {

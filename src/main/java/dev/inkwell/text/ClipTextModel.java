@@ -10,6 +10,8 @@ import dev.inkwell.tensor.Torch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.pytorch.Scalar;
+import org.bytedeco.pytorch.ScalarOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.global.torch;
 
@@ -26,6 +28,8 @@ public final class ClipTextModel implements AutoCloseable {
     private final List<ClipEncoderLayer> layers = new ArrayList<>();
     private final LayerNorm finalLayerNorm;
     private final Linear textProjection;
+    /** Embedding rows of tokens added after the vocabulary (learned concepts), or {@code null}. */
+    private final Tensor addedRows;
 
     public ClipTextModel(ClipTextConfig config, WeightSource source, Precision precision) {
         this(config, Weights.root(source, precision));
@@ -36,7 +40,22 @@ public final class ClipTextModel implements AutoCloseable {
      * model closes them. For models that hold the tower beside other parts in one weight tree.
      */
     public ClipTextModel(ClipTextConfig config, Weights weights) {
+        this(config, weights, null);
+    }
+
+    /**
+     * A text tower whose vocabulary is extended by {@code addedRows} ({@code [n, hidden]}, ids
+     * {@code vocab_size} to {@code vocab_size + n - 1}), as transformers' {@code
+     * resize_token_embeddings} plus the learned rows; the model owns them. The rows stay a tensor of
+     * their own, so they can be trained while the vocabulary's rows stay as they are.
+     */
+    public ClipTextModel(ClipTextConfig config, Weights weights, Tensor addedRows) {
         Torch.init();
+        this.addedRows = addedRows;
+        if (addedRows != null && (addedRows.dim() != 2 || addedRows.size(1) != config.hiddenSize())) {
+            throw new IllegalArgumentException("added token rows must be [n, " + config.hiddenSize() + "], not "
+                    + java.util.Arrays.toString(Torch.shape(addedRows)));
+        }
         this.config = config;
         this.weights = weights;
         Weights text = weights.at("text_model");
@@ -68,18 +87,55 @@ public final class ClipTextModel implements AutoCloseable {
             throw new IllegalArgumentException(length + " tokens exceed the text encoder's "
                     + config.maxPositions() + " positions");
         }
-        long[] flat = new long[batch * length];
         long[] poolIndex = new long[batch];
         for (int b = 0; b < batch; b++) {
             if (ids[b].length != length) {
                 throw new IllegalArgumentException("token sequences in a batch must have one length");
             }
-            System.arraycopy(ids[b], 0, flat, b * length, length);
             poolIndex[b] = (long) b * length + poolPosition(ids[b]);
         }
+        return encodeEmbedded(tokenEmbeddings(ids).add(positionEmbeddings(length).unsqueeze(0)), poolIndex);
+    }
+
+    /** The token embeddings {@code [B, L, hidden]} of equally long id rows, added tokens included, without positions. */
+    public Tensor tokenEmbeddings(long[][] ids) {
+        int batch = ids.length;
+        int length = ids[0].length;
+        long[] flat = new long[batch * length];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(ids[b], 0, flat, b * length, length);
+        }
         Tensor input = Torch.longs(flat, batch, length);
-        Tensor x = torch.embedding(tokenEmbedding, input)
-                .add(positionEmbedding.narrow(0, 0, length).unsqueeze(0));
+        if (addedRows == null) {
+            return torch.embedding(tokenEmbedding, input);
+        }
+        // Two lookups joined per position, so the added rows need no copy of the whole table.
+        long vocab = config.vocabSize();
+        Tensor added = input.ge(new Scalar(vocab));
+        Tensor base = torch.embedding(tokenEmbedding, input.clamp_max(new Scalar(vocab - 1)));
+        Tensor extra = torch.embedding(addedRows, input.sub(new Scalar(vocab)).clamp(new ScalarOptional(new Scalar(0)),
+                new ScalarOptional(new Scalar(addedRows.size(0) - 1))));
+        return torch.where(added.unsqueeze(2), extra, base);
+    }
+
+    /** The position embeddings of the first {@code length} positions, {@code [length, hidden]}. */
+    public Tensor positionEmbeddings(int length) {
+        return positionEmbedding.narrow(0, 0, length);
+    }
+
+    /** The added tokens' rows {@code [n, hidden]}, or {@code null}: the tensor the model reads, to train it. */
+    public Tensor addedRows() {
+        return addedRows;
+    }
+
+    /**
+     * The encoder over input embeddings {@code [B, L, hidden]} (token plus position, or edited),
+     * pooled at flat positions {@code poolIndex} ({@code b * L + position}).
+     */
+    public TextEncoderOutput encodeEmbedded(Tensor embeddings, long[] poolIndex) {
+        int batch = (int) embeddings.size(0);
+        int length = (int) embeddings.size(1);
+        Tensor x = embeddings;
         List<Tensor> states = new ArrayList<>();
         states.add(x);
         for (ClipEncoderLayer layer : layers) {
@@ -124,5 +180,8 @@ public final class ClipTextModel implements AutoCloseable {
     @Override
     public void close() {
         weights.close();
+        if (addedRows != null) {
+            addedRows.close();
+        }
     }
 }

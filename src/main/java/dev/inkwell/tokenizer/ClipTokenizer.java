@@ -149,6 +149,26 @@ public final class ClipTokenizer {
         }
     }
 
+    /**
+     * This tokenizer with {@code tokens} added after the last id, in order, as transformers'
+     * {@code add_tokens} does for a learned concept: each is split off the text before BPE, like
+     * the special tokens.
+     *
+     * @throws IllegalArgumentException if a token is already in the vocabulary
+     */
+    public ClipTokenizer withAddedTokens(List<String> tokens) {
+        Map<String, Integer> added = new HashMap<>(config.addedTokens());
+        int next = tokensById.length;
+        for (String token : tokens) {
+            if (token.isBlank() || vocab.containsKey(token) || addedIds.containsKey(token) || added.containsKey(token)) {
+                throw new IllegalArgumentException("the token '" + token + "' is blank or already in the vocabulary");
+            }
+            added.put(token, next++);
+        }
+        TokenizerConfig more = new TokenizerConfig(config.bos(), config.eos(), config.unk(), config.pad(), config.maxLength(), added);
+        return new ClipTokenizer(vocab, bpe, more, normalization, "tokenizer");
+    }
+
     /** The same vocabulary and special tokens with another text normalisation. */
     public ClipTokenizer withNormalization(TextNormalization normalization) {
         Objects.requireNonNull(normalization, "normalization");

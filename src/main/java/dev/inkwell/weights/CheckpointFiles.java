@@ -46,6 +46,14 @@ public final class CheckpointFiles {
         if (name.contains(".") && PICKLE_EXTENSIONS.contains(extension)) {
             throw refused(file, "." + extension + " files are PyTorch pickle checkpoints");
         }
+        requireSafetensorsContent(file);
+    }
+
+    /**
+     * {@link #requireSafetensors} by content alone, for formats that give safetensors files other
+     * extensions (ClassDiffusion writes its learned embedding as safetensors bytes named {@code .bin}).
+     */
+    public static void requireSafetensorsContent(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new WeightsException(file + ": not found or not a regular file");
         }
@@ -57,6 +65,11 @@ public final class CheckpointFiles {
                 && !startsLikeSafetensors(head)) {
             throw refused(file, "it starts with pickle protocol " + head[1] + " marker (0x80 0x0" + head[1] + ")");
         }
+    }
+
+    /** Whether {@code file} starts as a safetensors file does: a plausible header length, then JSON. */
+    public static boolean startsLikeSafetensors(Path file) {
+        return startsLikeSafetensors(readHead(file));
     }
 
     /**

@@ -36,6 +36,16 @@ public final class SafeTensors implements AutoCloseable {
      */
     public static SafeTensors open(Path file) {
         CheckpointFiles.requireSafetensors(file);
+        return openChecked(file);
+    }
+
+    /** {@link #open} of a safetensors file under another extension, recognised by its content. */
+    public static SafeTensors openByContent(Path file) {
+        CheckpointFiles.requireSafetensorsContent(file);
+        return openChecked(file);
+    }
+
+    private static SafeTensors openChecked(Path file) {
         FileChannel channel;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ);

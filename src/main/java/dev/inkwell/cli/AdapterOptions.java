@@ -1,0 +1,59 @@
+package dev.inkwell.cli;
+
+import dev.inkwell.adapter.Adapter;
+import dev.inkwell.adapter.AdapterFiles;
+import dev.inkwell.adapter.Adapters;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Option;
+
+/** {@code --adapter DIR}, repeatable: learned concepts for generate and story. */
+final class AdapterOptions {
+    /** How learned tokens are written: {@code <new1>}, {@code <my-dog>}. */
+    private static final Pattern TOKEN = Pattern.compile("<[^<>|\\s]+>");
+
+    @Option(names = "--adapter", paramLabel = "DIR",
+            description = "A learned concept (personalize's output, or diffusers' Custom Diffusion weights with a learned"
+                    + " embedding); repeat for several. Its token, e.g. <new1>, may then be used in prompts.")
+    List<Path> folders = new ArrayList<>();
+
+    /** The adapters, read and checked against each other. */
+    List<Adapter> read() throws IOException {
+        List<Adapter> adapters = new ArrayList<>();
+        for (Path folder : folders) {
+            adapters.add(AdapterFiles.read(folder));
+        }
+        Adapters.tokens(adapters);
+        Adapters.keyValues(adapters);
+        return adapters;
+    }
+
+    /** Refuses a text that uses a learned-token-like word no adapter brings, instead of reading it as plain text. */
+    static void checkTokens(List<String> texts, List<Adapter> adapters) {
+        Set<String> known = Adapters.tokens(adapters).keySet();
+        for (String text : texts) {
+            if (text == null) {
+                continue;
+            }
+            Matcher m = TOKEN.matcher(text);
+            while (m.find()) {
+                if (!known.contains(m.group())) {
+                    throw new IllegalArgumentException("the prompt uses " + m.group() + ", which no --adapter brings"
+                            + (known.isEmpty() ? "" : " (the adapters bring " + String.join(", ", known) + ")"));
+                }
+            }
+        }
+    }
+
+    /** The infotext field naming the adapters' tokens, or none. */
+    static Map<String, String> infoFields(List<Adapter> adapters) {
+        Set<String> tokens = Adapters.tokens(adapters).keySet();
+        return tokens.isEmpty() ? Map.of() : Map.of("Adapters", String.join(" ", tokens));
+    }
+}
