@@ -56,6 +56,14 @@ public final class Goldens {
             return file.floats(name);
         }
 
+        /** The raw bytes of a tensor (e.g. uint8 images). */
+        public byte[] bytes(String name) {
+            java.nio.ByteBuffer b = file.bytes(name);
+            byte[] out = new byte[b.remaining()];
+            b.get(out);
+            return out;
+        }
+
         public long[] longs(String name) {
             return file.longs(name);
         }
