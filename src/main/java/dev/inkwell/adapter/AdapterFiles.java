@@ -26,6 +26,8 @@ public final class AdapterFiles {
     public static final String WEIGHTS = "pytorch_custom_diffusion_weights.safetensors";
     /** The same as a pickle, as {@code --no_safe_serialization} writes it. */
     public static final String PICKLED_WEIGHTS = "pytorch_custom_diffusion_weights.bin";
+    /** The training checkpoint a personalization keeps beside its adapter, for --resume; not part of the adapter. */
+    public static final String CHECKPOINT = "checkpoint.safetensors";
     /** Inkwell's description of the adapter: token, class, base model, settings. */
     public static final String INFO = "adapter.json";
     private static final String PROCESSOR = ".processor.to_";
@@ -46,7 +48,7 @@ public final class AdapterFiles {
         }
         for (Path file : files) {
             String name = file.getFileName().toString();
-            if (name.equals(INFO) || name.startsWith(".") || name.endsWith(".json") || name.endsWith(".txt")
+            if (name.equals(INFO) || name.equals(CHECKPOINT) || name.startsWith(".") || name.endsWith(".json") || name.endsWith(".txt")
                     || name.endsWith(".png")) {
                 continue;
             }

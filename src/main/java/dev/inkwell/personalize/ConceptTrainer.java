@@ -90,6 +90,11 @@ public final class ConceptTrainer implements AutoCloseable {
         return trained;
     }
 
+    /** The training timesteps {@code t} are drawn from: 0 to this, exclusive. */
+    public int trainingTimesteps() {
+        return schedule.size();
+    }
+
     public AdamW optimizer() {
         return optimizer;
     }

@@ -116,7 +116,11 @@ public final class LossLog {
         }
     }
 
+    /** The log's lines; none before the first losses are appended. */
     private List<String> lines() {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -46,4 +46,42 @@ class AdapterCliTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(Images.readPngText(story.resolve("frame-1.png")).get("parameters").contains("Adapters: <new1>"));
     }
+
+    @Test
+    void personalizeWritesAnAdapterThatGenerateUses(@TempDir Path dir) throws Exception {
+        Path pictures = Files.createDirectories(dir.resolve("pictures"));
+        Files.copy(P1.resolve("init_latents.safetensors"), pictures.resolve("not-a-picture.safetensors"));
+        for (int i = 0; i < 2; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+            image.setRGB(10 + i, 10, 0xff0000);
+            javax.imageio.ImageIO.write(image, "png", pictures.resolve(i + ".png").toFile());
+        }
+        String model = Goldens.model("sd15-tiny").toString();
+        Path adapter = dir.resolve("adapter");
+        String[] args = {"personalize", "--model", model, "--images", pictures.toString(), "--class", "dog", "--steps", "2",
+            "--checkpoint-every", "1", "--validation-prompt", "a <new1> dog", "--validate-every", "2", "-o", adapter.toString()};
+        CliTest.Run r = CliTest.run(args);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("personalize step 2/2") && r.out().contains("wrote the adapter to"), r.out());
+        assertTrue(Files.exists(adapter.resolve("new1.safetensors")) && Files.exists(adapter.resolve("validation/step-2.png")));
+        r = CliTest.run(args);
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("holds a checkpoint of an earlier run; --resume continues it"), r.err());
+        r = CliTest.run("generate", "--model", model, "--adapter", adapter.toString(), "-p", "a <new1> dog", "--steps", "2",
+                "-o", dir.resolve("dog.png").toString());
+        assertEquals(0, r.exit(), r.err());
+        for (String[] bad : new String[][] {
+            {"personalize", "--model", model, "--images", pictures.toString(), "-o", dir.resolve("x").toString()},
+            {"personalize", "--model", model, "--images", pictures.toString(), "--class", "dog", "--spl-pooling", "mean",
+                "-o", dir.resolve("x").toString()},
+            {"personalize", "--model", model, "--images", dir.resolve("none").toString(), "--class", "dog", "-o",
+                dir.resolve("x").toString()},
+            {"personalize", "--model", model, "--images", pictures.toString(), "--class", "dog", "--token", "new1",
+                "-o", dir.resolve("x").toString()},
+        }) {
+            CliTest.Run refused = CliTest.run(bad);
+            assertTrue(refused.exit() != 0 && refused.err().strip().lines().count() == 1, String.join(" ", bad) + ": " + refused.err());
+        }
+        assertTrue(!Files.exists(dir.resolve("x")), "nothing written for refused runs");
+    }
 }

@@ -1,0 +1,258 @@
+package dev.inkwell.personalize;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inkwell.adapter.Adapter;
+import dev.inkwell.adapter.AdapterFiles;
+import dev.inkwell.image.Images;
+import dev.inkwell.personalize.SemanticPreservationLoss.Pooling;
+import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.LoadOptions;
+import dev.inkwell.pipeline.ProgressListener;
+import dev.inkwell.pipeline.StableDiffusion;
+import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.tensor.Precision;
+import dev.inkwell.tensor.Torch;
+import dev.inkwell.train.LossLog;
+import dev.inkwell.train.TrainingRun;
+import dev.inkwell.train.TrainingSteps;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.bytedeco.javacpp.PointerScope;
+import org.bytedeco.pytorch.NoGradGuard;
+import org.bytedeco.pytorch.Tensor;
+import org.bytedeco.pytorch.TensorOptions;
+import org.bytedeco.pytorch.global.torch;
+
+/**
+ * Learning concepts from a few pictures, ClassDiffusion's way: Custom Diffusion (cross-attention
+ * keys and values and a new token) with the Semantic Preservation Loss, the released script's
+ * augmentation, optimizer and defaults. The result is an adapter folder diffusers can load.
+ */
+public final class Personalization {
+    /** The checkpoint inside the output folder; {@code resume} continues from it. */
+    public static final String CHECKPOINT = AdapterFiles.CHECKPOINT;
+
+    /**
+     * @param learningRate before scaling; the original multiplies it by the batch size ({@code --scale_lr})
+     * @param scaleLearningRate whether to scale it so
+     * @param resolution the training side in pixels, 0 for the model's native size
+     * @param validationPrompt generated every {@code validateEvery} steps into {@code validation/}, or {@code null}
+     */
+    public record Settings(int steps, int batchSize, double learningRate, boolean scaleLearningRate, double splWeight,
+            Pooling pooling, boolean releasedTokenDecay, long seed, int resolution, boolean flip, int checkpointEvery,
+            String validationPrompt, int validateEvery) {
+        public Settings {
+            if (steps <= 0 || batchSize <= 0 || checkpointEvery <= 0 || validateEvery <= 0) {
+                throw new IllegalArgumentException("steps, batch size and intervals must be positive");
+            }
+            if (!(learningRate > 0 && learningRate < 1)) {
+                throw new IllegalArgumentException("the learning rate must be in (0, 1), not " + learningRate);
+            }
+            if (!(splWeight >= 0 && splWeight <= 100)) {
+                throw new IllegalArgumentException("the SPL weight must be from 0 to 100, not " + splWeight);
+            }
+            if (resolution < 0 || resolution % 8 != 0) {
+                throw new IllegalArgumentException("the resolution must be a multiple of 8 (0: native), not " + resolution);
+            }
+        }
+
+        /** The released scripts' settings: 500 steps, batch 2, 1e-5 scaled, SPL 1 at the EOS token, flips, seed 42. */
+        public static Settings defaults() {
+            return new Settings(500, 2, 1e-5, true, 1.0, Pooling.EOS, false, 42, 0, true, 250, null, 50);
+        }
+
+        /** The learning rate the optimizer runs with. */
+        public double effectiveLearningRate() {
+            return scaleLearningRate ? learningRate * batchSize : learningRate;
+        }
+    }
+
+    private Personalization() {}
+
+    /**
+     * {@code model} with the concepts' tokens added, each row starting as its initializer's
+     * vocabulary entry (the raw entry, e.g. "ktn", not the tokenized word), in float32.
+     */
+    public static StableDiffusion load(Path model, List<Concept> concepts, LoadOptions options) {
+        Map<String, float[]> rows = new LinkedHashMap<>();
+        try (StableDiffusion base = StableDiffusion.load(model, Precision.FLOAT32, options)) {
+            Tensor table = base.textEncoder().parameters().get(TrainableParameters.TOKEN_EMBEDDING);
+            for (Concept c : concepts) {
+                int id = base.tokenizer().idOf(c.initializer()).orElseThrow(() -> new IllegalArgumentException(
+                        "the initializer '" + c.initializer() + "' is not an entry of the model's vocabulary"));
+                rows.put(c.token(), Torch.toFloats(table.select(0, id)));
+            }
+        }
+        List<Adapter> adapters = new ArrayList<>(options.adapters());
+        adapters.add(new Adapter(rows, Map.of()));
+        return StableDiffusion.load(model, Precision.FLOAT32, options.withAdapters(adapters));
+    }
+
+    /**
+     * Trains the concepts on {@code model} (loaded by {@link #load}) and writes the adapter into
+     * {@code out}, resuming from its checkpoint if there is one.
+     *
+     * @param baseName recorded in the adapter's description
+     */
+    public static Adapter train(StableDiffusion model, String baseName, List<Concept> concepts, TrainingData data,
+            Settings settings, Path out, PrintWriter log) throws IOException {
+        Files.createDirectories(out);
+        int size = settings.resolution() == 0 ? model.nativeSize() : settings.resolution();
+        int latentSize = size / model.vaeScale();
+        ResizeAugmentation augmentation = new ResizeAugmentation(size, latentSize, settings.flip(), true);
+        ConceptTrainer.Settings step = new ConceptTrainer.Settings(settings.effectiveLearningRate(), settings.splWeight(),
+                settings.pooling(), settings.releasedTokenDecay(), 1.0);
+        try (ConceptTrainer trainer = new ConceptTrainer(model, concepts, step)) {
+            TrainingRun.Plan plan = new TrainingRun.Plan("personalize", settings.seed(), settings.steps(),
+                    settings.checkpointEvery(), Math.min(10, settings.steps()));
+            TrainingRun.run(plan, out.resolve(CHECKPOINT), trainer.parameters(), trainer.optimizer(), null, n -> {
+                Map<String, Double> losses = step(model, trainer, data, augmentation, settings, n);
+                if (settings.validationPrompt() != null && (n + 1) % settings.validateEvery() == 0) {
+                    validate(model, settings, out, n + 1);
+                }
+                return losses;
+            }, new LossLog(out), log);
+            Adapter adapter = adapter(trainer, concepts);
+            AdapterFiles.write(adapter, out, describe(baseName, concepts, settings), true);
+            return adapter;
+        }
+    }
+
+    /** Step {@code n}: a batch drawn and augmented from (seed, n), encoded, noised, and the update. */
+    private static Map<String, Double> step(StableDiffusion model, ConceptTrainer trainer, TrainingData data,
+            ResizeAugmentation augmentation, Settings settings, long n) {
+        SplittableRandom random = TrainingSteps.random(settings.seed(), n);
+        int batch = settings.batchSize();
+        try (PointerScope scope = new PointerScope()) {
+            List<String> captions = new ArrayList<>();
+            List<float[]> pixels = new ArrayList<>();
+            List<float[]> masks = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                int index = pick(settings.seed(), data.size(), n * batch + i);
+                ResizeAugmentation.Sample s = augmentation.apply(data.image(index), data.caption(index), augmentation.draw(random));
+                captions.add(s.caption());
+                pixels.add(s.pixels());
+                masks.add(s.mask());
+            }
+            int side = (int) Math.sqrt(pixels.get(0).length / 3);
+            int latentSide = (int) Math.sqrt(masks.get(0).length);
+            Tensor images = Torch.floats(concat(pixels), batch, 3, side, side);
+            Tensor mask = Torch.floats(concat(masks), batch, 1, latentSide, latentSide);
+            long[] timesteps = new long[batch];
+            for (int i = 0; i < batch; i++) {
+                timesteps[i] = random.nextInt(trainer.trainingTimesteps());
+            }
+            torch.manual_seed(random.nextLong());
+            Tensor latents;
+            try (NoGradGuard noGrad = new NoGradGuard()) {
+                var dist = model.vae().encode(images);
+                latents = model.vae().toLatents(dist.sample(torch.randn(dist.mean().sizes().vec().get(), new TensorOptions(dist.mean().scalar_type()))));
+            }
+            Tensor noise = torch.randn(latents.sizes().vec().get(), new TensorOptions(latents.scalar_type()));
+            Tensor denoising = trainer.denoisingLoss(latents, noise, timesteps, mask, trainer.encode(captions));
+            Tensor loss = denoising;
+            Map<String, Double> losses = new LinkedHashMap<>();
+            losses.put("denoising", denoising.item_double());
+            if (settings.splWeight() > 0) {
+                Tensor spl = trainer.semanticPreservationLoss();
+                losses.put("spl", spl.item_double());
+                loss = loss.add(spl.mul(new org.bytedeco.pytorch.Scalar(settings.splWeight())));
+            }
+            trainer.update(loss);
+            return losses;
+        }
+    }
+
+    /** The data index of the {@code g}-th sample drawn: each epoch a new permutation, from the seed. */
+    static int pick(long seed, int size, long g) {
+        long epoch = g / size;
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        SplittableRandom r = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = size - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        return order[(int) (g % size)];
+    }
+
+    private static float[] concat(List<float[]> parts) {
+        int n = parts.get(0).length;
+        float[] all = new float[parts.size() * n];
+        for (int i = 0; i < parts.size(); i++) {
+            System.arraycopy(parts.get(i), 0, all, i * n, n);
+        }
+        return all;
+    }
+
+    private static void validate(StableDiffusion model, Settings settings, Path out, long step) {
+        GenerationRequest request = GenerationRequest.of(settings.validationPrompt()).withSeed(settings.seed());
+        var image = new TextToImage(model).generate(request, ProgressListener.NONE).images().get(0);
+        try {
+            Path folder = Files.createDirectories(out.resolve("validation"));
+            Images.writePng(image, folder.resolve("step-" + step + ".png"), true, Map.of("parameters", settings.validationPrompt()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The trained state as an adapter: every cross-attention module's K/V and the token rows. */
+    static Adapter adapter(ConceptTrainer trainer, List<Concept> concepts) {
+        Map<String, float[]> keys = new LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, float[]> tokens = new LinkedHashMap<>();
+        trainer.parameters().forEach((key, p) -> {
+            if (key.equals(ConceptTrainer.TOKEN_ROWS)) {
+                float[] rows = Torch.toFloats(p);
+                int hidden = (int) p.size(1);
+                for (int i = 0; i < concepts.size(); i++) {
+                    tokens.put(concepts.get(i).token(), java.util.Arrays.copyOfRange(rows, i * hidden, (i + 1) * hidden));
+                }
+                return;
+            }
+            String module = key.substring(0, key.lastIndexOf(".to_"));
+            (key.endsWith(".to_k.weight") ? keys : values).put(module, Torch.toFloats(p));
+            shapes.put(module, Torch.shape(p));
+        });
+        Map<String, Adapter.KeyValue> kv = new LinkedHashMap<>();
+        shapes.forEach((module, shape) -> kv.put(module, new Adapter.KeyValue(keys.get(module), values.get(module), shape)));
+        return new Adapter(tokens, kv);
+    }
+
+    private static String describe(String baseName, List<Concept> concepts, Settings settings) {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        ArrayNode list = root.putArray("concepts");
+        for (Concept c : concepts) {
+            ObjectNode o = list.addObject();
+            o.put("token", c.token());
+            o.put("class", c.classWord());
+            o.put("initializer", c.initializer());
+            o.put("instance_prompt", c.instancePrompt());
+        }
+        root.put("base_model", baseName);
+        root.set("settings", json.valueToTree(settings));
+        root.put("effective_learning_rate", settings.effectiveLearningRate());
+        root.put("method", settings.splWeight() > 0 ? "ClassDiffusion (Custom Diffusion + Semantic Preservation Loss)"
+                : "Custom Diffusion");
+        try {
+            return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
