@@ -11,6 +11,9 @@ import org.bytedeco.pytorch.Tensor;
 
 /** Several adapters applied to one model: their tokens together, the key/value weights of at most one. */
 public final class Adapters {
+    /** How a learned token is written: a word in angle brackets, e.g. {@code <new1>}. */
+    public static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("<[^<>|\\s]+>");
+
     private Adapters() {}
 
     /** Every adapter's tokens with their rows, in order; a token learned by two adapters is refused. */

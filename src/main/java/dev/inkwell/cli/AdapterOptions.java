@@ -10,13 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** {@code --adapter DIR}, repeatable: learned concepts for generate and story. */
 final class AdapterOptions {
-    /** How learned tokens are written: {@code <new1>}, {@code <my-dog>}. */
-    private static final Pattern TOKEN = Pattern.compile("<[^<>|\\s]+>");
 
     @Option(names = "--adapter", paramLabel = "DIR",
             description = "A learned concept (personalize's output, or diffusers' Custom Diffusion weights with a learned"
@@ -41,7 +38,7 @@ final class AdapterOptions {
             if (text == null) {
                 continue;
             }
-            Matcher m = TOKEN.matcher(text);
+            Matcher m = Adapters.TOKEN.matcher(text);
             while (m.find()) {
                 if (!known.contains(m.group())) {
                     throw new IllegalArgumentException("the prompt uses " + m.group() + ", which no --adapter brings"

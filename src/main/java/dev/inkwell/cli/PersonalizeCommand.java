@@ -3,6 +3,7 @@ package dev.inkwell.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.adapter.AdapterFiles;
+import dev.inkwell.adapter.Adapters;
 import dev.inkwell.personalize.Concept;
 import dev.inkwell.personalize.ConceptImages;
 import dev.inkwell.personalize.Personalization;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,7 +29,6 @@ import picocli.CommandLine.Spec;
             "with ClassDiffusion's Semantic Preservation Loss. Writes an adapter folder for generate/story --adapter",
             "(and diffusers' load_attn_procs / load_textual_inversion)."})
 final class PersonalizeCommand implements Callable<Integer> {
-    private static final Pattern TOKEN = Pattern.compile("<[^<>|\\s]+>");
 
     @Spec
     CommandSpec spec;
@@ -180,7 +179,7 @@ final class PersonalizeCommand implements Callable<Integer> {
                 if (prompt == null || dir == null) {
                     throw new IllegalArgumentException(conceptsFile + ": every concept needs instance_prompt and instance_data_dir");
                 }
-                Matcher m = TOKEN.matcher(prompt);
+                Matcher m = Adapters.TOKEN.matcher(prompt);
                 if (!m.find()) {
                     throw new IllegalArgumentException(conceptsFile + ": the instance prompt \"" + prompt + "\" names no <token>");
                 }

@@ -22,7 +22,7 @@ public record Concept(String token, String classWord, String initializer, String
     public static final String INITIALIZER = "ktn";
 
     public Concept {
-        if (token == null || !token.matches("<[^<>|\\s]+>")) {
+        if (token == null || !dev.inkwell.adapter.Adapters.TOKEN.matcher(token).matches()) {
             throw new IllegalArgumentException("a concept's token is written in angle brackets, e.g. <new1>, not " + token);
         }
         if (classWord == null || classWord.isBlank()) {
