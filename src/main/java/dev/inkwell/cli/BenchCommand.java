@@ -1,6 +1,7 @@
 package dev.inkwell.cli;
 
 import dev.inkwell.bench.GenerateBenchmark;
+import dev.inkwell.bench.PersonalizeBenchmark;
 import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
 import dev.inkwell.tensor.Precision;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Spec;
 
 /** Benchmarks that print figures; targets live in the docs beside the reference figures. */
 @Command(name = "bench", description = "Measure speed and memory.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class, BenchCommand.Personalize.class})
 final class BenchCommand extends CommandGroup {
 
     /** The options every benchmark shares. */
@@ -61,6 +62,30 @@ final class BenchCommand extends CommandGroup {
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
             out.printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", common.size, UNetBenchmark.BATCH,
                     r.median(), r.min());
+            return 0;
+        }
+    }
+
+    @Command(name = "personalize", mixinStandardHelpOptions = true,
+            description = "ClassDiffusion training steps (batch 1, K/V and token, SPL) of the full-size SD 1.5 architecture"
+                    + " with random weights.")
+    static final class Personalize implements Callable<Integer> {
+        @Mixin
+        Common common;
+
+        @Option(names = "--runs", defaultValue = "3", description = "Timed steps after one warm-up (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Override
+        public Integer call() {
+            common.check(runs);
+            if (common.precision != Precision.FLOAT32) {
+                throw new IllegalArgumentException("personalization trains in float32; leave out --precision");
+            }
+            PrintWriter out = common.out();
+            Timings r = PersonalizeBenchmark.run(common.size, runs, out);
+            out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
+            out.printf("personalize-step %dpx batch1: median %.2f s, min %.2f s%n", common.size, r.median(), r.min());
             return 0;
         }
     }

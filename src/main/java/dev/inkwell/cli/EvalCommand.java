@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Scores a storybook model with its judge and prints the figures as Markdown tables. */
-@Command(name = "eval", mixinStandardHelpOptions = true, subcommands = StoryEvalCommand.class,
+@Command(name = "eval", mixinStandardHelpOptions = true, subcommands = {StoryEvalCommand.class, PersonalizeEvalCommand.class},
         description = "Measure a storybook model: judge accuracy, generation accuracy, negative prompts, speed.")
 final class EvalCommand implements Callable<Integer> {
     private static final String SPEED_PROMPT = "a red fox wearing a scarf in the snow";

@@ -71,6 +71,9 @@ final class PersonalizeCommand implements Callable<Integer> {
                     + " (default: only the new token's row changes).")
     boolean releasedTokenDecay;
 
+    @Option(names = "--token-only", description = "Train the token's embedding alone (textual inversion), not the cross-attention keys and values.")
+    boolean tokenOnly;
+
     @Option(names = "--steps", defaultValue = "500", description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
@@ -121,7 +124,7 @@ final class PersonalizeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--spl-pooling must be eos or released, not " + splPooling);
         };
         Personalization.Settings settings = new Personalization.Settings(steps, batchSize, learningRate, !noScaleLr, splWeight,
-                pooling, releasedTokenDecay, seed, resolution, !noFlip, checkpointEvery, validationPrompt, validateEvery);
+                pooling, releasedTokenDecay, seed, resolution, !noFlip, checkpointEvery, validationPrompt, validateEvery, !tokenOnly);
         if (model != null && !Files.exists(model)) {
             throw new IllegalArgumentException("model not found: " + model);
         }

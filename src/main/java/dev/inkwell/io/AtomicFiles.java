@@ -95,7 +95,8 @@ public final class AtomicFiles {
         }
     }
 
-    private static void deleteTree(Path folder) throws IOException {
+    /** Deletes a folder and everything in it, if it exists. */
+    public static void deleteTree(Path folder) throws IOException {
         if (!Files.exists(folder)) {
             return;
         }

@@ -113,6 +113,13 @@ public final class ClipScore implements AutoCloseable {
         }
     }
 
+    /** CLIP-I against references: the mean cosine of each image with each reference. */
+    public double meanSimilarity(List<BufferedImage> images, List<BufferedImage> references) {
+        try (PointerScope scope = new PointerScope()) {
+            return Torch.toFloats(images(images).matmul(images(references).t()).mean())[0];
+        }
+    }
+
     private static double[] rowDots(Tensor a, Tensor b) {
         float[] d = Torch.toFloats(a.mul(b).sum(1));
         double[] out = new double[d.length];

@@ -46,9 +46,11 @@ public final class ConceptTrainer implements AutoCloseable {
      *     embedding (their gradients are zeroed, their decay is not); off, every other row stays
      *     bit-identical
      * @param maxGradNorm global gradient clipping norm
+     * @param keyValues whether the cross-attention keys and values train (off: the token's row alone,
+     *     textual inversion)
      */
     public record Settings(double learningRate, double splWeight, Pooling pooling, boolean releasedTokenDecay,
-            double maxGradNorm) {
+            double maxGradNorm, boolean keyValues) {
         public Settings {
             if (!(learningRate > 0) || !(splWeight >= 0) || !(maxGradNorm > 0)) {
                 throw new IllegalArgumentException("learning rate and clipping norm must be positive, SPL weight at least 0");
@@ -72,7 +74,7 @@ public final class ConceptTrainer implements AutoCloseable {
         this.schedule = SchedulerKind.DDPM.create(model.schedulerConfig()).schedule();
         Map<String, Tensor> params = new LinkedHashMap<>();
         model.unet().parameters().forEach((key, p) -> {
-            if (TrainableParameters.CROSS_ATTENTION_KEY_VALUE.test(key)) {
+            if (settings.keyValues() && TrainableParameters.CROSS_ATTENTION_KEY_VALUE.test(key)) {
                 params.put(key, p);
             }
         });

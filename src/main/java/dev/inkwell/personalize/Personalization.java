@@ -46,10 +46,11 @@ public final class Personalization {
      * @param scaleLearningRate whether to scale it so
      * @param resolution the training side in pixels, 0 for the model's native size
      * @param validationPrompt generated every {@code validateEvery} steps into {@code validation/}, or {@code null}
+     * @param keyValues whether the cross-attention keys and values train (off: textual inversion, the token alone)
      */
     public record Settings(int steps, int batchSize, double learningRate, boolean scaleLearningRate, double splWeight,
             Pooling pooling, boolean releasedTokenDecay, long seed, int resolution, boolean flip, int checkpointEvery,
-            String validationPrompt, int validateEvery) {
+            String validationPrompt, int validateEvery, boolean keyValues) {
         public Settings {
             if (steps <= 0 || batchSize <= 0 || checkpointEvery <= 0 || validateEvery <= 0) {
                 throw new IllegalArgumentException("steps, batch size and intervals must be positive");
@@ -67,7 +68,7 @@ public final class Personalization {
 
         /** The released scripts' settings: 500 steps, batch 2, 1e-5 scaled, SPL 1 at the EOS token, flips, seed 42. */
         public static Settings defaults() {
-            return new Settings(500, 2, 1e-5, true, 1.0, Pooling.EOS, false, 42, 0, true, 250, null, 50);
+            return new Settings(500, 2, 1e-5, true, 1.0, Pooling.EOS, false, 42, 0, true, 250, null, 50, true);
         }
 
         /** The learning rate the optimizer runs with. */
@@ -110,7 +111,7 @@ public final class Personalization {
         int latentSize = size / model.vaeScale();
         ResizeAugmentation augmentation = new ResizeAugmentation(size, latentSize, settings.flip(), true);
         ConceptTrainer.Settings step = new ConceptTrainer.Settings(settings.effectiveLearningRate(), settings.splWeight(),
-                settings.pooling(), settings.releasedTokenDecay(), 1.0);
+                settings.pooling(), settings.releasedTokenDecay(), 1.0, settings.keyValues());
         try (ConceptTrainer trainer = new ConceptTrainer(model, concepts, step)) {
             TrainingRun.Plan plan = new TrainingRun.Plan("personalize", settings.seed(), settings.steps(),
                     settings.checkpointEvery(), Math.min(10, settings.steps()));

@@ -111,7 +111,12 @@ public final class StableDiffusion implements AutoCloseable {
 
     /** Builds a model from parts that come from elsewhere (e.g. random weights for benchmarks). */
     public static StableDiffusion of(ModelParts parts, Precision precision) {
-        return new StableDiffusion(parts, precision, LoadOptions.DEFAULT);
+        return of(parts, precision, LoadOptions.DEFAULT);
+    }
+
+    /** {@link #of(ModelParts, Precision)} with adapters or other options. */
+    public static StableDiffusion of(ModelParts parts, Precision precision, LoadOptions options) {
+        return new StableDiffusion(parts, precision, options);
     }
 
     /** The adapters' token rows as one {@code [n, hidden]} tensor. */

@@ -84,4 +84,24 @@ class AdapterCliTest {
         }
         assertTrue(!Files.exists(dir.resolve("x")), "nothing written for refused runs");
     }
+
+    @Test
+    void evalPersonalizeReportsEveryMethod(@TempDir Path dir) throws Exception {
+        Path json = dir.resolve("eval.json");
+        Path keep = dir.resolve("kept");
+        CliTest.Run r = CliTest.run("eval", "personalize", "--individuals", "1", "--prompts", "2", "--steps", "2",
+                "--methods", "class-only,class-diffusion,textual-inversion", "--json", json.toString(), "--keep", keep.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("| class prompt only (no training) |") && r.out().contains("| ClassDiffusion (SPL 1, eos) |")
+                && r.out().contains("| token embedding only |"), r.out());
+        com.fasterxml.jackson.databind.JsonNode scores = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.toFile());
+        assertEquals(3, scores.size());
+        for (com.fasterxml.jackson.databind.JsonNode m : scores) {
+            double identity = m.get("identity_fidelity").get("mean").asDouble();
+            assertTrue(identity >= 0 && identity <= 1 && m.get("identity_fidelity").get("n").asInt() == 2, m.toString());
+        }
+        assertTrue(Files.exists(keep.resolve("individual-0/picture-5.png")) && Files.exists(keep.resolve("class_diffusion-0/image-2.png"))
+                && Files.exists(keep.resolve("class_diffusion-0").resolve(AdapterFiles.WEIGHTS))
+                && !Files.exists(keep.resolve("textual_inversion-0").resolve(AdapterFiles.WEIGHTS)));
+    }
 }

@@ -30,7 +30,7 @@ class ConceptTrainerTest {
         try (Goldens.File golden = new Goldens.File("personalize-p1");
                 StableDiffusion sd = SemanticPreservationLossTest.p1Model(golden);
                 ConceptTrainer trainer = new ConceptTrainer(sd, List.of(Concept.of("<new1>", "dog", null)),
-                        new ConceptTrainer.Settings(2e-5, 1.0, pooling, true, 1.0))) {
+                        new ConceptTrainer.Settings(2e-5, 1.0, pooling, true, 1.0, true))) {
             Map<String, float[]> frozenBefore = new HashMap<>();
             sd.unet().parameters().forEach((k, p) -> {
                 if (!trainer.parameters().containsKey(k)) {
