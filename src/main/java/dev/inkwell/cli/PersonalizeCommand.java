@@ -8,6 +8,7 @@ import dev.inkwell.personalize.Concept;
 import dev.inkwell.personalize.ConceptImages;
 import dev.inkwell.personalize.Personalization;
 import dev.inkwell.personalize.SemanticPreservationLoss.Pooling;
+import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.storybook.StorybookModel;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
+import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,9 +49,25 @@ final class PersonalizeCommand implements Callable<Integer> {
     String instancePrompt;
 
     @Option(names = "--concepts", paramLabel = "FILE.json",
-            description = "Several concepts: a JSON list of {instance_prompt, class_prompt, instance_data_dir} (diffusers'"
-                    + " format; the token is the <...> word of instance_prompt, the class the word after it, or \"class\").")
+            description = "Several concepts: a JSON list of {instance_prompt, class_prompt, instance_data_dir, class_data_dir}"
+                    + " (diffusers' format; the token is the <...> word of instance_prompt, the class the word after it, or"
+                    + " \"class\"; a class_data_dir turns on prior preservation for that concept).")
     Path conceptsFile;
+
+    @Option(names = "--class-images", paramLabel = "DIR",
+            description = "Prior preservation: class pictures, drawn by the base model with --class-prompt up to"
+                    + " --num-class-images when the folder holds fewer (SPL stays on unless --spl-weight 0; the original switches it off).")
+    Path classImages;
+
+    @Option(names = "--class-prompt", paramLabel = "TEXT", description = "The class pictures' caption (default: \"a photo of a CLASS\").")
+    String classPrompt;
+
+    @Option(names = "--num-class-images", defaultValue = "200", paramLabel = "N", description = "(default: ${DEFAULT-VALUE}, as diffusers).")
+    int numClassImages;
+
+    @Option(names = "--prior-loss-weight", defaultValue = "1.0", paramLabel = "W",
+            description = "Weight of the prior-preservation loss (default: ${DEFAULT-VALUE}).")
+    double priorLossWeight;
 
     @Option(names = "--model", paramLabel = "PATH", description = "The base model (default: the embedded storybook model).")
     Path model;
@@ -124,12 +142,16 @@ final class PersonalizeCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--spl-pooling must be eos or released, not " + splPooling);
         };
         Personalization.Settings settings = new Personalization.Settings(steps, batchSize, learningRate, !noScaleLr, splWeight,
-                pooling, releasedTokenDecay, seed, resolution, !noFlip, checkpointEvery, validationPrompt, validateEvery, !tokenOnly);
+                pooling, releasedTokenDecay, seed, resolution, !noFlip, checkpointEvery, validationPrompt, validateEvery, !tokenOnly,
+                concepts.stream().anyMatch(c -> c.classImages() != null) ? priorLossWeight : 0);
+        if (classImages != null && numClassImages < 1) {
+            throw new IllegalArgumentException("--num-class-images must be positive, not " + numClassImages);
+        }
         if (model != null && !Files.exists(model)) {
             throw new IllegalArgumentException("model not found: " + model);
         }
         checkOutput();
-        ConceptImages data = new ConceptImages(concepts);
+        ConceptImages data = ConceptImages.instances(concepts);
         Path modelPath = model != null ? model : StorybookModel.folder();
         String baseName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
         var out = spec.commandLine().getOut();
@@ -138,10 +160,27 @@ final class PersonalizeCommand implements Callable<Integer> {
         out.flush();
         long start = System.nanoTime();
         try (StableDiffusion sd = Personalization.load(modelPath, concepts, LoadOptions.DEFAULT)) {
-            Personalization.train(sd, baseName, concepts, data, settings, output, out);
+            for (Concept c : concepts) {
+                if (c.classImages() != null) {
+                    drawClassImages(sd, c);
+                }
+            }
+            Personalization.train(sd, baseName, concepts, data, ConceptImages.classes(concepts), settings, output, out);
         }
         out.printf(Locale.ROOT, "wrote the adapter to %s (%.0f s)%n", output, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** Fills the concept's class folder up to --num-class-images with the base model's pictures of the class prompt. */
+    private void drawClassImages(StableDiffusion sd, Concept c) throws java.io.IOException {
+        GenerationRequest request = (model == null ? StorybookModel.request(c.classPrompt())
+                : GenerationRequest.of(c.classPrompt())).withSeed(seed);
+        try (ProgressBar bar = ProgressBars.of("class pictures", numClassImages, " images")) {
+            int drawn = Personalization.drawClassImages(sd, c.classImages(), numClassImages, request, (done, total) -> bar.stepTo(done));
+            if (drawn > 0) {
+                spec.commandLine().getOut().println("drew " + drawn + " class pictures of \"" + c.classPrompt() + "\" into " + c.classImages());
+            }
+        }
     }
 
     private void checkOutput() {
@@ -187,8 +226,9 @@ final class PersonalizeCommand implements Callable<Integer> {
                     throw new IllegalArgumentException(conceptsFile + ": the instance prompt \"" + prompt + "\" names no <token>");
                 }
                 String cls = c.has("class") ? c.get("class").asText() : wordAfter(prompt, m.end());
+                String classDir = c.path("class_data_dir").asText(null);
                 concepts.add(new Concept(m.group(), cls, initializer, prompt, base.resolve(dir), c.path("class_prompt").asText(null),
-                        null));
+                        classDir == null ? null : base.resolve(classDir)));
             }
             return concepts;
         }
@@ -196,7 +236,11 @@ final class PersonalizeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("give --images and --class (or --concepts)");
         }
         String prompt = instancePrompt != null ? instancePrompt : "a photo of a " + token + " " + classWord;
-        return List.of(new Concept(token, classWord, initializer, prompt, images, null, null));
+        Concept concept = new Concept(token, classWord, initializer, prompt, images, null, null);
+        if (classImages != null) {
+            concept = concept.withClassImages(classImages, classPrompt != null ? classPrompt : "a photo of a " + classWord);
+        }
+        return List.of(concept);
     }
 
     private static String wordAfter(String prompt, int at) {

@@ -74,7 +74,7 @@ final class PersonalizeEvalCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Personalization.Settings d = Personalization.Settings.defaults();
         Personalization.Settings training = new Personalization.Settings(steps, d.batchSize(), learningRate, true,
-                d.splWeight(), d.pooling(), false, seed, 0, true, steps, null, d.validateEvery(), true);
+                d.splWeight(), d.pooling(), false, seed, 0, true, steps, null, d.validateEvery(), true, 0);
         if (keep != null && Files.exists(keep)) {
             throw new IllegalArgumentException("--keep " + keep + " already exists; give a new folder");
         }

@@ -31,6 +31,14 @@ public record Concept(String token, String classWord, String initializer, String
         if (instancePrompt == null || !instancePrompt.contains(token)) {
             throw new IllegalArgumentException("the instance prompt of " + token + " must contain it, not: " + instancePrompt);
         }
+        if (classImages != null && (classPrompt == null || classPrompt.isBlank())) {
+            throw new IllegalArgumentException("class pictures of " + token + " need a class prompt");
+        }
+    }
+
+    /** This concept with prior preservation: class pictures in {@code folder}, captioned {@code prompt}. */
+    public Concept withClassImages(Path folder, String prompt) {
+        return new Concept(token, classWord, initializer, instancePrompt, images, prompt, folder);
     }
 
     /** One concept with the original's captions: "a photo of a {@code token} {@code classWord}". */

@@ -12,22 +12,43 @@ import java.util.stream.Stream;
 
 /**
  * Training pictures with their captions: every PNG or JPEG (any size) in each concept's folder,
- * captioned with the concept's instance prompt, in file-name order.
+ * captioned with the concept's instance prompt (or its class folder, with the class prompt), in
+ * file-name order.
  */
 public final class ConceptImages implements TrainingData {
     private final List<BufferedImage> images = new ArrayList<>();
     private final List<String> captions = new ArrayList<>();
 
-    public ConceptImages(List<Concept> concepts) throws IOException {
+    private ConceptImages() {}
+
+    /** Every concept's pictures, captioned with its instance prompt. */
+    public static ConceptImages instances(List<Concept> concepts) throws IOException {
+        ConceptImages data = new ConceptImages();
         for (Concept c : concepts) {
-            List<Path> files = files(c.images());
-            if (files.isEmpty()) {
-                throw new IllegalArgumentException(c.images() + " holds no PNG or JPEG pictures of " + c.token());
+            data.add(c.images(), c.instancePrompt(), "pictures of " + c.token());
+        }
+        return data;
+    }
+
+    /** The class pictures of the concepts that have them (prior preservation), captioned with the class prompt; or {@code null}. */
+    public static ConceptImages classes(List<Concept> concepts) throws IOException {
+        ConceptImages data = new ConceptImages();
+        for (Concept c : concepts) {
+            if (c.classImages() != null) {
+                data.add(c.classImages(), c.classPrompt(), "class pictures of " + c.classWord());
             }
-            for (Path f : files) {
-                images.add(Images.read(f));
-                captions.add(c.instancePrompt());
-            }
+        }
+        return data.size() == 0 ? null : data;
+    }
+
+    private void add(Path folder, String caption, String what) throws IOException {
+        List<Path> files = files(folder);
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException(folder + " holds no PNG or JPEG " + what);
+        }
+        for (Path f : files) {
+            images.add(Images.read(f));
+            captions.add(caption);
         }
     }
 

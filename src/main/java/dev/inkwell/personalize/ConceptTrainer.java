@@ -115,6 +115,19 @@ public final class ConceptTrainer implements AutoCloseable {
      * @param mask {@code [B, 1, h, w]}, 1 where the picture is
      */
     public Tensor denoisingLoss(Tensor latents, Tensor noise, long[] timesteps, Tensor mask, Tensor context) {
+        return maskedMean(squaredError(latents, noise, timesteps, context), mask);
+    }
+
+    /** {@link #denoisingLoss}'s masked mean of a squared error {@code [B, C, h, w]}. */
+    public static Tensor maskedMean(Tensor error, Tensor mask) {
+        return error.mul(mask).sum(new long[] {1, 2, 3}).div(mask.sum(new long[] {1, 2, 3})).mean();
+    }
+
+    /**
+     * The squared error {@code [B, C, h, w]} of the UNet's prediction on {@code latents} noised to
+     * {@code timesteps} (DDPM's forward process), against the model's prediction target.
+     */
+    public Tensor squaredError(Tensor latents, Tensor noise, long[] timesteps, Tensor context) {
         int batch = timesteps.length;
         float[] signal = new float[batch];
         float[] noiseScale = new float[batch];
@@ -133,8 +146,7 @@ public final class ConceptTrainer implements AutoCloseable {
         };
         Tensor predicted = model.unet().forward(noisy, Torch.longs(timesteps, batch),
                 Conditioning.text(context).withProcessors(AttentionProcessors.crossAttention(START_TOKEN_DETACHED)));
-        Tensor error = predicted.sub(target).square().mul(mask);
-        return error.sum(new long[] {1, 2, 3}).div(mask.sum(new long[] {1, 2, 3})).mean();
+        return predicted.sub(target).square();
     }
 
     /** The Semantic Preservation Loss averaged over the concepts, unweighted. */

@@ -47,10 +47,11 @@ public final class Personalization {
      * @param resolution the training side in pixels, 0 for the model's native size
      * @param validationPrompt generated every {@code validateEvery} steps into {@code validation/}, or {@code null}
      * @param keyValues whether the cross-attention keys and values train (off: textual inversion, the token alone)
+     * @param priorLossWeight the prior-preservation loss's weight when class pictures are given (0: off)
      */
     public record Settings(int steps, int batchSize, double learningRate, boolean scaleLearningRate, double splWeight,
             Pooling pooling, boolean releasedTokenDecay, long seed, int resolution, boolean flip, int checkpointEvery,
-            String validationPrompt, int validateEvery, boolean keyValues) {
+            String validationPrompt, int validateEvery, boolean keyValues, double priorLossWeight) {
         public Settings {
             if (steps <= 0 || batchSize <= 0 || checkpointEvery <= 0 || validateEvery <= 0) {
                 throw new IllegalArgumentException("steps, batch size and intervals must be positive");
@@ -61,6 +62,9 @@ public final class Personalization {
             if (!(splWeight >= 0 && splWeight <= 100)) {
                 throw new IllegalArgumentException("the SPL weight must be from 0 to 100, not " + splWeight);
             }
+            if (!(priorLossWeight >= 0 && priorLossWeight <= 100)) {
+                throw new IllegalArgumentException("the prior loss weight must be from 0 to 100, not " + priorLossWeight);
+            }
             if (resolution < 0 || resolution % 8 != 0) {
                 throw new IllegalArgumentException("the resolution must be a multiple of 8 (0: native), not " + resolution);
             }
@@ -68,12 +72,12 @@ public final class Personalization {
 
         /** The released scripts' settings: 500 steps, batch 2, 1e-5 scaled, SPL 1 at the EOS token, flips, seed 42. */
         public static Settings defaults() {
-            return new Settings(500, 2, 1e-5, true, 1.0, Pooling.EOS, false, 42, 0, true, 250, null, 50, true);
+            return new Settings(500, 2, 1e-5, true, 1.0, Pooling.EOS, false, 42, 0, true, 250, null, 50, true, 0);
         }
 
-        /** The learning rate the optimizer runs with. */
+        /** The learning rate the optimizer runs with: scaled by the batch size, and doubled with prior preservation, as the original. */
         public double effectiveLearningRate() {
-            return scaleLearningRate ? learningRate * batchSize : learningRate;
+            return scaleLearningRate ? learningRate * batchSize * (priorLossWeight > 0 ? 2 : 1) : learningRate;
         }
     }
 
@@ -104,8 +108,14 @@ public final class Personalization {
      *
      * @param baseName recorded in the adapter's description
      */
+    /**
+     * @param classData class pictures for prior preservation (with {@link Settings#priorLossWeight} above 0), or {@code null}
+     */
     public static Adapter train(StableDiffusion model, String baseName, List<Concept> concepts, TrainingData data,
-            Settings settings, Path out, PrintWriter log) throws IOException {
+            TrainingData classData, Settings settings, Path out, PrintWriter log) throws IOException {
+        if ((classData != null) != (settings.priorLossWeight() > 0)) {
+            throw new IllegalArgumentException("prior preservation needs both class pictures and a prior loss weight above 0");
+        }
         Files.createDirectories(out);
         int size = settings.resolution() == 0 ? model.nativeSize() : settings.resolution();
         int latentSize = size / model.vaeScale();
@@ -116,7 +126,7 @@ public final class Personalization {
             TrainingRun.Plan plan = new TrainingRun.Plan("personalize", settings.seed(), settings.steps(),
                     settings.checkpointEvery(), Math.min(10, settings.steps()));
             TrainingRun.run(plan, out.resolve(CHECKPOINT), trainer.parameters(), trainer.optimizer(), null, n -> {
-                Map<String, Double> losses = step(model, trainer, data, augmentation, settings, n);
+                Map<String, Double> losses = step(model, trainer, data, classData, augmentation, settings, n);
                 if (settings.validationPrompt() != null && (n + 1) % settings.validateEvery() == 0) {
                     validate(model, settings, out, n + 1);
                 }
@@ -128,41 +138,53 @@ public final class Personalization {
         }
     }
 
-    /** Step {@code n}: a batch drawn and augmented from (seed, n), encoded, noised, and the update. */
+    /**
+     * Step {@code n}: a batch drawn and augmented from (seed, n), with as many class pictures behind
+     * it under prior preservation, encoded, noised, and the update.
+     */
     private static Map<String, Double> step(StableDiffusion model, ConceptTrainer trainer, TrainingData data,
-            ResizeAugmentation augmentation, Settings settings, long n) {
+            TrainingData classData, ResizeAugmentation augmentation, Settings settings, long n) {
         SplittableRandom random = TrainingSteps.random(settings.seed(), n);
         int batch = settings.batchSize();
         try (PointerScope scope = new PointerScope()) {
-            List<String> captions = new ArrayList<>();
-            List<float[]> pixels = new ArrayList<>();
-            List<float[]> masks = new ArrayList<>();
+            List<ResizeAugmentation.Sample> samples = new ArrayList<>();
             for (int i = 0; i < batch; i++) {
                 int index = pick(settings.seed(), data.size(), n * batch + i);
-                ResizeAugmentation.Sample s = augmentation.apply(data.image(index), data.caption(index), augmentation.draw(random));
-                captions.add(s.caption());
-                pixels.add(s.pixels());
-                masks.add(s.mask());
+                samples.add(augmentation.apply(data.image(index), data.caption(index), augmentation.draw(random)));
             }
-            int side = (int) Math.sqrt(pixels.get(0).length / 3);
-            int latentSide = (int) Math.sqrt(masks.get(0).length);
-            Tensor images = Torch.floats(concat(pixels), batch, 3, side, side);
-            Tensor mask = Torch.floats(concat(masks), batch, 1, latentSide, latentSide);
-            long[] timesteps = new long[batch];
-            for (int i = 0; i < batch; i++) {
+            for (int i = 0; classData != null && i < batch; i++) {
+                int index = pick(settings.seed() + 1, classData.size(), n * batch + i);
+                samples.add(augmentation.plain(classData.image(index), classData.caption(index), random));
+            }
+            int rows = samples.size();
+            int side = (int) Math.sqrt(samples.get(0).pixels().length / 3);
+            int latentSide = (int) Math.sqrt(samples.get(0).mask().length);
+            Tensor images = Torch.floats(concat(samples.stream().map(ResizeAugmentation.Sample::pixels).toList()), rows, 3, side, side);
+            Tensor mask = Torch.floats(concat(samples.stream().map(ResizeAugmentation.Sample::mask).toList()), rows, 1, latentSide,
+                    latentSide);
+            long[] timesteps = new long[rows];
+            for (int i = 0; i < rows; i++) {
                 timesteps[i] = random.nextInt(trainer.trainingTimesteps());
             }
             torch.manual_seed(random.nextLong());
             Tensor latents;
             try (NoGradGuard noGrad = new NoGradGuard()) {
                 var dist = model.vae().encode(images);
-                latents = model.vae().toLatents(dist.sample(torch.randn(dist.mean().sizes().vec().get(), new TensorOptions(dist.mean().scalar_type()))));
+                latents = model.vae().toLatents(dist.sample(torch.randn(dist.mean().sizes().vec().get(),
+                        new TensorOptions(dist.mean().scalar_type()))));
             }
             Tensor noise = torch.randn(latents.sizes().vec().get(), new TensorOptions(latents.scalar_type()));
-            Tensor denoising = trainer.denoisingLoss(latents, noise, timesteps, mask, trainer.encode(captions));
+            Tensor error = trainer.squaredError(latents, noise, timesteps,
+                    trainer.encode(samples.stream().map(ResizeAugmentation.Sample::caption).toList()));
+            Tensor denoising = ConceptTrainer.maskedMean(error.narrow(0, 0, batch), mask.narrow(0, 0, batch));
             Tensor loss = denoising;
             Map<String, Double> losses = new LinkedHashMap<>();
             losses.put("denoising", denoising.item_double());
+            if (classData != null) {
+                Tensor prior = error.narrow(0, batch, batch).mean();
+                losses.put("prior", prior.item_double());
+                loss = loss.add(prior.mul(new org.bytedeco.pytorch.Scalar(settings.priorLossWeight())));
+            }
             if (settings.splWeight() > 0) {
                 Tensor spl = trainer.semanticPreservationLoss();
                 losses.put("spl", spl.item_double());
@@ -171,6 +193,27 @@ public final class Personalization {
             trainer.update(loss);
             return losses;
         }
+    }
+
+    /**
+     * Fills {@code folder} up to {@code count} class pictures drawn by {@code model} with {@code
+     * request}'s prompt, one seed each ({@code request}'s seed + k), as diffusers' script does
+     * when the folder holds fewer; returns how many were drawn.
+     */
+    public static int drawClassImages(StableDiffusion model, Path folder, int count, GenerationRequest request,
+            ProgressListener progress) throws IOException {
+        Files.createDirectories(folder);
+        int have = ConceptImages.files(folder).size();
+        TextToImage pipeline = new TextToImage(model);
+        int drawn = 0;
+        for (int k = have; k < count; k++) {
+            var image = pipeline.generate(request.withSeed(request.seed() + k), ProgressListener.NONE).images().get(0);
+            Images.writePng(image, folder.resolve(String.format(java.util.Locale.ROOT, "class-%05d.png", k)), false,
+                    Map.of("parameters", request.prompts().get(0).text()));
+            drawn++;
+            progress.onStep(drawn, count - have);
+        }
+        return drawn;
     }
 
     /** The data index of the {@code g}-th sample drawn: each epoch a new permutation, from the seed. */

@@ -231,7 +231,7 @@ public final class PersonalizationEvaluation {
         boolean keyValues = method != Method.TEXTUAL_INVERSION;
         double rate = keyValues ? s.learningRate() : textualInversionRate;
         Personalization.Settings run = new Personalization.Settings(s.steps(), s.batchSize(), rate, s.scaleLearningRate(), splWeight,
-                pooling, s.releasedTokenDecay(), s.seed(), s.resolution(), s.flip(), s.steps(), null, s.validateEvery(), keyValues);
+                pooling, s.releasedTokenDecay(), s.seed(), s.resolution(), s.flip(), s.steps(), null, s.validateEvery(), keyValues, 0);
         Concept concept = new Concept(TOKEN, classWord, Concept.INITIALIZER, "a photo of a " + TOKEN + " " + classWord, null, null, null);
         TrainingData data = new TrainingData() {
             @Override
@@ -251,7 +251,7 @@ public final class PersonalizationEvaluation {
         };
         Files.createDirectories(folder);
         try (StableDiffusion sd = Personalization.load(model, List.of(concept), LoadOptions.DEFAULT)) {
-            Personalization.train(sd, "evaluation", List.of(concept), data, run, folder, new PrintWriter(new StringWriter()));
+            Personalization.train(sd, "evaluation", List.of(concept), data, null, run, folder, new PrintWriter(new StringWriter()));
             return draw(sd, prompts, seed);
         }
     }

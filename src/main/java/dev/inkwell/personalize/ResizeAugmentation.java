@@ -94,6 +94,29 @@ public final class ResizeAugmentation {
         return new Sample(pixels, mask, choice.prefix() + caption);
     }
 
+    /**
+     * A prior-preservation class picture as the original's plain transforms take it: the flip, the
+     * shorter side resized to {@code size}, a random square crop; every latent cell valid.
+     */
+    public Sample plain(BufferedImage picture, String caption, SplittableRandom random) {
+        BufferedImage image = flip && random.nextDouble() < 0.5 ? mirrored(picture) : picture;
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int rw = w <= h ? size : (int) ((long) size * w / h);
+        int rh = w <= h ? (int) ((long) size * h / w) : size;
+        int left = random.nextInt(rw - size + 1);
+        int top = random.nextInt(rh - size + 1);
+        int[] rgb = PilResize.bilinear(image, rw, rh).getRGB(left, top, size, size, null, 0, size);
+        int plane = size * size;
+        float[] pixels = new float[3 * plane];
+        for (int i = 0; i < plane; i++) {
+            put(pixels, plane, i, rgb[i]);
+        }
+        float[] mask = new float[maskSize * maskSize];
+        java.util.Arrays.fill(mask, 1f);
+        return new Sample(pixels, mask, caption);
+    }
+
     /** One pixel into the planes, in [-1, 1]. */
     private static void put(float[] pixels, int plane, int at, int rgb) {
         pixels[at] = ((rgb >> 16) & 0xff) / 127.5f - 1f;

@@ -104,4 +104,26 @@ class AdapterCliTest {
                 && Files.exists(keep.resolve("class_diffusion-0").resolve(AdapterFiles.WEIGHTS))
                 && !Files.exists(keep.resolve("textual_inversion-0").resolve(AdapterFiles.WEIGHTS)));
     }
+
+    @Test
+    void priorPreservationDrawsMissingClassPicturesAndTrainsOnThem(@TempDir Path dir) throws Exception {
+        Path pictures = Files.createDirectories(dir.resolve("pictures"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(90, 70, java.awt.image.BufferedImage.TYPE_INT_RGB), "png",
+                pictures.resolve("a.png").toFile());
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(50, 80, java.awt.image.BufferedImage.TYPE_INT_RGB), "jpg",
+                classes.resolve("mine.jpg").toFile());
+        Path adapter = dir.resolve("adapter");
+        CliTest.Run r = CliTest.run("personalize", "--model", Goldens.model("sd15-tiny").toString(), "--images", pictures.toString(),
+                "--class", "dog", "--class-images", classes.toString(), "--num-class-images", "3", "--steps", "2",
+                "-o", adapter.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("drew 2 class pictures of \"a photo of a dog\""), r.out());
+        assertTrue(r.out().contains("learning rate 4.00e-05"), "1e-5 x batch 2 x 2 with prior preservation: " + r.out());
+        try (var list = Files.list(classes)) {
+            assertEquals(3, list.count());
+        }
+        String losses = Files.readString(adapter.resolve("losses.csv"));
+        assertTrue(losses.contains(",prior,") && losses.contains(",spl,") && losses.contains(",denoising,"), losses);
+    }
 }

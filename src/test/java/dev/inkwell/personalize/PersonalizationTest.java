@@ -47,10 +47,10 @@ class PersonalizationTest {
     private static Adapter train(List<Concept> concepts, int steps, Path out) throws Exception {
         Personalization.Settings d = Personalization.Settings.defaults();
         Personalization.Settings settings = new Personalization.Settings(steps, 2, 1e-3, true, 1.0, d.pooling(), false, 7,
-                0, true, 2, null, 50, true);
+                0, true, 2, null, 50, true, 0);
         try (StableDiffusion sd = Personalization.load(MODEL, concepts, LoadOptions.DEFAULT)) {
             float[] vocabulary = Torch.toFloats(sd.textEncoder().parameters().get(TrainableParameters.TOKEN_EMBEDDING));
-            Adapter adapter = Personalization.train(sd, "sd15-tiny", concepts, new ConceptImages(concepts), settings, out,
+            Adapter adapter = Personalization.train(sd, "sd15-tiny", concepts, ConceptImages.instances(concepts), null, settings, out,
                     new PrintWriter(new StringWriter()));
             assertArrayEquals(vocabulary, Torch.toFloats(sd.textEncoder().parameters().get(TrainableParameters.TOKEN_EMBEDDING)),
                     "the vocabulary's rows stay bit-identical");
