@@ -98,9 +98,11 @@ final class PersonalizeCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "2", description = "Pictures per step (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--learning-rate", defaultValue = "1e-5",
-            description = "Learning rate, multiplied by the batch size as the original's --scale_lr (default: ${DEFAULT-VALUE}).")
-    double learningRate;
+    @Option(names = "--learning-rate",
+            description = "Learning rate, multiplied by the batch size (and 2 with prior preservation) as the original's"
+                    + " --scale_lr (default: the original's 1e-5, or " + StorybookModel.PERSONALIZATION_LEARNING_RATE
+                    + " on the embedded storybook model).")
+    Double learningRate;
 
     @Option(names = "--no-scale-lr", description = "Use --learning-rate as given.")
     boolean noScaleLr;
@@ -141,7 +143,9 @@ final class PersonalizeCommand implements Callable<Integer> {
             case "released" -> Pooling.RELEASED;
             default -> throw new IllegalArgumentException("--spl-pooling must be eos or released, not " + splPooling);
         };
-        Personalization.Settings settings = new Personalization.Settings(steps, batchSize, learningRate, !noScaleLr, splWeight,
+        double rate = learningRate != null ? learningRate
+                : model == null ? StorybookModel.PERSONALIZATION_LEARNING_RATE : Personalization.Settings.defaults().learningRate();
+        Personalization.Settings settings = new Personalization.Settings(steps, batchSize, rate, !noScaleLr, splWeight,
                 pooling, releasedTokenDecay, seed, resolution, !noFlip, checkpointEvery, validationPrompt, validateEvery, !tokenOnly,
                 concepts.stream().anyMatch(c -> c.classImages() != null) ? priorLossWeight : 0);
         if (classImages != null && numClassImages < 1) {

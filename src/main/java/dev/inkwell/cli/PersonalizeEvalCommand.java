@@ -44,8 +44,9 @@ final class PersonalizeEvalCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "500", description = "Training steps of every run (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--learning-rate", defaultValue = "1e-5",
-            description = "Learning rate of the trained runs before the batch scaling (default: ${DEFAULT-VALUE}, the original's).")
+    @Option(names = "--learning-rate", defaultValue = "" + StorybookModel.PERSONALIZATION_LEARNING_RATE,
+            description = "Learning rate of the trained runs before the batch scaling (default: ${DEFAULT-VALUE},"
+                    + " the storybook model's; the original's is 1e-5).")
     double learningRate;
 
     @Option(names = "--methods", split = ",", paramLabel = "NAME", description = "Methods to run, comma-separated (default: all).")

@@ -5,6 +5,7 @@ import dev.inkwell.nn.AttentionProcessors;
 import dev.inkwell.personalize.SemanticPreservationLoss.Pooling;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.scheduler.NoiseSchedule;
+import dev.inkwell.scheduler.Scheduler;
 import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
 import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.tensor.Torch;
@@ -62,6 +63,8 @@ public final class ConceptTrainer implements AutoCloseable {
     private final List<Concept> concepts;
     private final Settings settings;
     private final NoiseSchedule schedule;
+    /** The model's, with diffusers' default (epsilon) where its scheduler config names none. */
+    private final PredictionType predictionType;
     private final Map<String, Tensor> trained;
     private final AdamW optimizer;
     private final SemanticPreservationLoss spl;
@@ -71,7 +74,9 @@ public final class ConceptTrainer implements AutoCloseable {
         this.model = model;
         this.concepts = List.copyOf(concepts);
         this.settings = settings;
-        this.schedule = SchedulerKind.DDPM.create(model.schedulerConfig()).schedule();
+        Scheduler ddpm = SchedulerKind.DDPM.create(model.schedulerConfig());
+        this.schedule = ddpm.schedule();
+        this.predictionType = ddpm.config().predictionType();
         Map<String, Tensor> params = new LinkedHashMap<>();
         model.unet().parameters().forEach((key, p) -> {
             if (settings.keyValues() && TrainableParameters.CROSS_ATTENTION_KEY_VALUE.test(key)) {
@@ -139,7 +144,7 @@ public final class ConceptTrainer implements AutoCloseable {
         Tensor a = Torch.floats(signal, batch, 1, 1, 1);
         Tensor s = Torch.floats(noiseScale, batch, 1, 1, 1);
         Tensor noisy = latents.mul(a).add(noise.mul(s));
-        Tensor target = switch (model.schedulerConfig().predictionType()) {
+        Tensor target = switch (predictionType) {
             case EPSILON -> noise;
             case V_PREDICTION -> noise.mul(a).sub(latents.mul(s));
             case SAMPLE -> latents;

@@ -45,6 +45,12 @@ public final class StorybookModel {
      * fewer pictures in the negative colour than at 1.5 and keep as many subjects (docs/storybook-model.md).
      */
     public static final double NEGATIVE_GUIDANCE = 2;
+    /**
+     * The personalization learning rate (before the batch scaling) on this model: the original's 1e-5,
+     * made for SD 1.5, moves its small cross-attention weights too little in 500 steps to change
+     * anything measured, 1e-3 overfits them (docs/personalization.md).
+     */
+    public static final double PERSONALIZATION_LEARNING_RATE = 3e-4;
     private static final String RESOURCE = "model/";
     private static final String MANIFEST = ModelCache.MANIFEST;
 
