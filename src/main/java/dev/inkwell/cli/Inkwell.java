@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code inkwell} command line. */
 @Command(name = "inkwell", mixinStandardHelpOptions = true, version = {"Inkwell 0.1.0", "libtorch 2.10.0 (org.bytedeco:pytorch 2.10.0-1.5.13)"},
         description = "Stable Diffusion text-to-image in Java, on your own machine.",
-        subcommands = {TokenizeCommand.class, GenerateCommand.class, StoryCommand.class, PersonalizeCommand.class, EvalCommand.class, BenchCommand.class, WorldCommand.class, TrainCommand.class})
+        subcommands = {TokenizeCommand.class, GenerateCommand.class, StoryCommand.class, PersonalizeCommand.class, ServeCommand.class, EvalCommand.class, BenchCommand.class, WorldCommand.class, TrainCommand.class})
 public final class Inkwell extends CommandGroup {
 
     /** Every subcommand's {@code --version} prints the tool's version and libtorch's. */

@@ -117,10 +117,24 @@ public final class Images {
         return image;
     }
 
-    /** diffusers' {@code (x / 2 + 0.5).clamp(0, 1)}, then {@code round(x * 255)}. */
+    /** A PNG's bytes with text chunks, as {@link #writePng} writes it (for HTTP responses). */
+    public static byte[] pngBytes(BufferedImage image, Map<String, String> text) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writeWithText(image, out, text);
+        }
+        return bytes.toByteArray();
+    }
+
     private static void writeWithText(BufferedImage image, Path file, Map<String, String> text) throws IOException {
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
         try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writeWithText(image, out, text);
+        }
+    }
+
+    private static void writeWithText(BufferedImage image, ImageOutputStream out, Map<String, String> text) throws IOException {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+        try {
             ImageWriteParam param = writer.getDefaultWriteParam();
             IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
             IIOMetadataNode root = new IIOMetadataNode(PNG_FORMAT);

@@ -74,7 +74,7 @@ public final class InfoText {
     }
 
     /** AUTOMATIC1111's names for the same samplers. */
-    static String samplerName(SchedulerKind kind) {
+    public static String samplerName(SchedulerKind kind) {
         return switch (kind) {
             case DDIM -> "DDIM";
             case EULER -> "Euler";

@@ -52,9 +52,19 @@ public final class TextToImage {
 
     /** The whole generation, with {@code stage} between encoding and the loop. */
     public GenerationResult generate(GenerationRequest request, ConditioningStage stage, ProgressListener progress) {
+        return generate(request, stage, progress, () -> false);
+    }
+
+    /**
+     * {@link #generate(GenerationRequest, ConditioningStage, ProgressListener)} that stops early when
+     * {@code stop} says so (checked before each step), decoding the latents as far as they got, as
+     * AUTOMATIC1111's interrupt does.
+     */
+    public GenerationResult generate(GenerationRequest request, ConditioningStage stage, ProgressListener progress,
+            java.util.function.BooleanSupplier stop) {
         try (NoGradGuard noGrad = new NoGradGuard(); PointerScope requestScope = new PointerScope()) {
             Denoising d = prepare(request, stage);
-            for (int i = 0; i < d.steps(); i++) {
+            for (int i = 0; i < d.steps() && !stop.getAsBoolean(); i++) {
                 try (PointerScope stepScope = new PointerScope()) {
                     step(d, i, predictNoise(d, i));
                 }

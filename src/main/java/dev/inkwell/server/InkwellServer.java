@@ -1,0 +1,201 @@
+package dev.inkwell.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inkwell.pipeline.InfoText;
+import dev.inkwell.scheduler.SchedulerKind;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+/**
+ * {@code inkwell serve}: AUTOMATIC1111's HTTP API (the subset Inkwell can honour) over the loaded
+ * models, each behind its own worker and bounded queue. Models come only from the list given at
+ * start; nothing a client sends reaches the file system.
+ */
+public final class InkwellServer implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param apiKey {@code null} for none; else every request needs {@code Authorization: Bearer KEY}
+     * @param queue jobs that may wait per model before new ones get 429
+     */
+    public record Settings(String host, int port, String apiKey, int queue, int maxSize, int maxSteps, int maxBatch,
+            long maxBodyBytes) {
+        public Settings {
+            if (queue < 1 || maxSize < 8 || maxSteps < 1 || maxBatch < 1 || maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("queue, size, steps, batch and body limits must be positive");
+            }
+            if (apiKey == null && !isLoopback(host)) {
+                throw new IllegalArgumentException("serving on " + host + " (not this machine alone) needs --api-key");
+            }
+        }
+
+        static boolean isLoopback(String host) {
+            return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+        }
+    }
+
+    private final Settings settings;
+    private final Map<String, ModelWorker> workers = new LinkedHashMap<>();
+    private volatile String current;
+    private final Javalin app;
+
+    /** @param models name to loaded model, in the order given; the first is the default */
+    public InkwellServer(Map<String, dev.inkwell.pipeline.StableDiffusion> models, Settings settings) {
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("the server needs a model");
+        }
+        this.settings = settings;
+        models.forEach((name, sd) -> workers.put(name, new ModelWorker(name, sd, settings.queue())));
+        this.current = models.keySet().iterator().next();
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+        });
+        app.before(this::authorize);
+        app.post("/sdapi/v1/txt2img", ctx -> generate(ctx, false));
+        app.post("/sdapi/v1/img2img", ctx -> generate(ctx, true));
+        app.get("/sdapi/v1/samplers", this::samplers);
+        app.get("/sdapi/v1/sd-models", this::models);
+        app.get("/sdapi/v1/options", this::options);
+        app.post("/sdapi/v1/options", this::setOptions);
+        app.get("/sdapi/v1/progress", this::progress);
+        app.post("/sdapi/v1/interrupt", ctx -> {
+            workers.get(current).interrupt();
+            ctx.json(JSON.createObjectNode());
+        });
+        app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
+        app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
+        app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.getMessage() == null ? e.toString() : e.getMessage()));
+        app.error(404, ctx -> error(ctx, 404, "no such endpoint: " + ctx.method() + " " + ctx.path()));
+        app.error(413, ctx -> error(ctx, 413, "the body is larger than " + settings.maxBodyBytes() + " bytes"));
+    }
+
+    /** Starts listening; returns the port (the given one, or the one chosen for port 0). */
+    public int start() {
+        app.start(settings.host(), settings.port());
+        return app.port();
+    }
+
+    private void authorize(Context ctx) {
+        if (settings.apiKey() == null) {
+            return;
+        }
+        String header = ctx.header("Authorization");
+        if (header == null || !header.equals("Bearer " + settings.apiKey())) {
+            throw new BadRequest(401, "missing or wrong API key (Authorization: Bearer KEY)");
+        }
+    }
+
+    private void generate(Context ctx, boolean img2img) throws Exception {
+        ModelWorker worker = workers.get(current);
+        JsonNode body = JSON.readTree(ctx.body());
+        A1111.Job job = A1111.parse(body, img2img, worker.model().nativeSize(),
+                new A1111.Limits(settings.maxSize(), settings.maxSteps(), settings.maxBatch()));
+        Future<ObjectNode> result = worker.submit(() -> A1111.run(job, worker, worker.name()));
+        try {
+            ctx.json(result.get());
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IllegalArgumentException) {
+                throw new BadRequest(422, cause.getMessage());
+            }
+            throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+        }
+    }
+
+    private void samplers(Context ctx) {
+        ArrayNode list = JSON.createArrayNode();
+        for (SchedulerKind kind : SchedulerKind.values()) {
+            ObjectNode s = list.addObject();
+            s.put("name", InfoText.samplerName(kind));
+            s.putArray("aliases").add(kind.cliName());
+            s.putObject("options");
+        }
+        ctx.json(list);
+    }
+
+    private void models(Context ctx) {
+        ArrayNode list = JSON.createArrayNode();
+        for (String name : workers.keySet()) {
+            ObjectNode m = list.addObject();
+            m.put("title", name);
+            m.put("model_name", name);
+            m.putNull("hash");
+            m.putNull("sha256");
+            m.put("filename", name);
+            m.putNull("config");
+        }
+        ctx.json(list);
+    }
+
+    private void options(Context ctx) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("sd_model_checkpoint", current);
+        o.put("CLIP_stop_at_last_layers", 1);
+        ctx.json(o);
+    }
+
+    private void setOptions(Context ctx) throws Exception {
+        JsonNode body = JSON.readTree(ctx.body());
+        if (body == null || !body.isObject()) {
+            throw new BadRequest(400, "the body must be a JSON object");
+        }
+        JsonNode model = body.get("sd_model_checkpoint");
+        if (model != null) {
+            if (!model.isTextual() || !workers.containsKey(model.asText())) {
+                throw new BadRequest("sd_model_checkpoint", "unknown model " + model + "; the server has " + workers.keySet());
+            }
+            current = model.asText();
+        }
+        ctx.json(JSON.createObjectNode());
+    }
+
+    private void progress(Context ctx) {
+        ModelWorker worker = workers.get(current);
+        double[] p = worker.progress();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("progress", p[0]);
+        o.put("eta_relative", p[1]);
+        ObjectNode state = o.putObject("state");
+        state.put("skipped", false);
+        state.put("interrupted", worker.interrupted());
+        state.put("job", worker.busy() ? "txt2img" : "");
+        state.put("job_count", (worker.busy() ? 1 : 0) + worker.waiting());
+        state.put("sampling_step", (int) Math.round(p[0] * 100));
+        state.put("sampling_steps", 100);
+        o.putNull("current_image");
+        o.put("textinfo", worker.busy() ? "generating" : "");
+        ctx.json(o);
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("error", message);
+        ctx.status(HttpStatus.forStatus(status));
+        if (status == 429) {
+            ctx.header("Retry-After", "5");
+        }
+        ctx.json(o);
+    }
+
+    /** The loaded models' names. */
+    public List<String> models() {
+        return List.copyOf(workers.keySet());
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        workers.values().forEach(ModelWorker::close);
+    }
+}
