@@ -178,16 +178,9 @@ final class A1111 {
     }
 
     private static int integer(JsonNode body, String field, int absent, int min, int max) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) {
-            return absent;
-        }
-        if (!v.isNumber() || !(v.isIntegralNumber() || v.asDouble() == Math.rint(v.asDouble()))) {
-            throw new BadRequest(field, "must be a whole number");
-        }
-        double d = v.asDouble();
-        if (!(d >= min && d <= max)) {
-            throw new BadRequest(field, "must be from " + min + " to " + max + ", not " + v.asText());
+        double d = number(body, field, absent, min, max);
+        if (d != Math.rint(d)) {
+            throw new BadRequest(field, "must be a whole number, not " + d);
         }
         return (int) d;
     }
