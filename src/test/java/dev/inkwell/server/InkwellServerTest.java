@@ -210,4 +210,53 @@ class InkwellServerTest {
             assertTrue(status == 200 || status == 429, "every other job ends: " + status);
         }
     }
+
+    /** 200 small jobs from 20 concurrent clients that retry on 429: none lost, none duplicated, each equal to its run alone. */
+    @Test
+    void underLoadNoJobIsLostOrDuplicatedAndEachEqualsItsRunAlone() throws Exception {
+        int clients = 20;
+        int each = 10;
+        java.util.concurrent.ConcurrentHashMap<Long, String> served = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(clients);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            done.add(pool.submit(() -> {
+                for (int j = 0; j < each; j++) {
+                    long seed = 1000 + client * each + j;
+                    String body = "{\"prompt\": \"a small cat\", \"steps\": 1, \"seed\": " + seed + "}";
+                    while (true) {
+                        HttpResponse<String> r = send("POST", "/sdapi/v1/txt2img", body);
+                        if (r.statusCode() == 429) {
+                            refusals.incrementAndGet();
+                            Thread.sleep(20);
+                            continue;
+                        }
+                        assertEquals(200, r.statusCode(), r.body());
+                        JsonNode json = JSON.readTree(r.body());
+                        long got = JSON.readTree(json.get("info").asText()).get("seed").asLong();
+                        assertEquals(seed, got);
+                        assertEquals(null, served.put(seed, json.get("images").get(0).asText()), "duplicated " + seed);
+                        break;
+                    }
+                }
+                return null;
+            }));
+        }
+        for (var f : done) {
+            f.get(300, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(clients * each, served.size(), "none lost");
+        try (StableDiffusion sd = StableDiffusion.load(StorybookModel.folder(), Precision.FLOAT32)) {
+            TextToImage pipeline = new TextToImage(sd);
+            for (long seed : served.keySet()) {
+                BufferedImage expected = pipeline.generate(GenerationRequest.of("a small cat").withSteps(1).withGuidance(7)
+                        .withSeed(seed), ProgressListener.NONE).images().get(0);
+                assertArrayEquals(expected.getRGB(0, 0, 64, 64, null, 0, 64),
+                        image(served.get(seed)).getRGB(0, 0, 64, 64, null, 0, 64), "seed " + seed);
+            }
+        }
+    }
 }
