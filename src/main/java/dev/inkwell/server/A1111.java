@@ -166,7 +166,7 @@ final class A1111 {
         }
     }
 
-    private static String text(JsonNode body, String field, String absent) {
+    static String text(JsonNode body, String field, String absent) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return absent;
@@ -177,7 +177,7 @@ final class A1111 {
         return v.asText();
     }
 
-    private static int integer(JsonNode body, String field, int absent, int min, int max) {
+    static int integer(JsonNode body, String field, int absent, int min, int max) {
         double d = number(body, field, absent, min, max);
         if (d != Math.rint(d)) {
             throw new BadRequest(field, "must be a whole number, not " + d);
@@ -185,7 +185,7 @@ final class A1111 {
         return (int) d;
     }
 
-    private static long longInteger(JsonNode body, String field) {
+    static long longInteger(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
             throw new BadRequest(field, "must be a whole number (-1 for random)");
@@ -193,7 +193,7 @@ final class A1111 {
         return v.asLong();
     }
 
-    private static double number(JsonNode body, String field, double absent, double min, double max) {
+    static double number(JsonNode body, String field, double absent, double min, double max) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
             return absent;

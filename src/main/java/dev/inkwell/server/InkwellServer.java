@@ -46,6 +46,9 @@ public final class InkwellServer implements AutoCloseable {
 
     private final Settings settings;
     private final Map<String, ModelWorker> workers = new LinkedHashMap<>();
+    /** Story jobs by id, oldest first; finished ones beyond {@link #KEPT_JOBS} are dropped. */
+    private final Map<String, StoryJob> jobs = new LinkedHashMap<>();
+    private static final int KEPT_JOBS = 64;
     private volatile String current;
     private final Javalin app;
 
@@ -73,6 +76,38 @@ public final class InkwellServer implements AutoCloseable {
             workers.get(current).interrupt();
             ctx.json(JSON.createObjectNode());
         });
+        app.post("/api/v1/stories", this::startStory);
+        app.get("/api/v1/jobs/{id}", ctx -> ctx.json(StoryApi.status(job(ctx))));
+        app.delete("/api/v1/jobs/{id}", ctx -> {
+            StoryJob job = job(ctx);
+            job.cancel();
+            ctx.json(StoryApi.status(job));
+        });
+        app.get("/api/v1/jobs/{id}/frames/{n}", ctx -> {
+            StoryJob job = job(ctx);
+            int n = parseIndex(ctx.pathParam("n"));
+            if (n < 1 || n > job.frames().size()) {
+                throw new BadRequest(404, "job " + job.id() + " has no frame " + ctx.pathParam("n") + " (yet)");
+            }
+            ctx.contentType("image/png").result(job.frames().get(n - 1));
+        });
+        app.get("/api/v1/jobs/{id}/strip", ctx -> {
+            StoryJob job = job(ctx);
+            if (job.strip() == null) {
+                throw new BadRequest(404, "job " + job.id() + " has no strip yet (" + job.state().name().toLowerCase() + ")");
+            }
+            ctx.contentType("image/png").result(job.strip());
+        });
+        app.get("/api/v1/jobs/{id}/manifest", ctx -> {
+            StoryJob job = job(ctx);
+            if (job.manifest() == null) {
+                throw new BadRequest(404, "job " + job.id() + " has no manifest yet");
+            }
+            ctx.contentType("application/json").result(job.manifest());
+        });
+        app.sse("/api/v1/jobs/{id}/events", client -> job(client.ctx()).listen(client));
+        app.get("/openapi.json", ctx -> ctx.contentType("application/json").result(resource("openapi.json")));
+        app.get("/", ctx -> ctx.html(resource("index.html")));
         app.exception(BadRequest.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(JsonProcessingException.class, (e, ctx) -> error(ctx, 400, "malformed JSON: " + e.getOriginalMessage()));
         app.exception(Exception.class, (e, ctx) -> error(ctx, 500, e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -110,6 +145,55 @@ public final class InkwellServer implements AutoCloseable {
                 throw new BadRequest(422, cause.getMessage());
             }
             throw cause instanceof Exception ex ? ex : new IllegalStateException(cause);
+        }
+    }
+
+    private void startStory(Context ctx) throws Exception {
+        ModelWorker worker = workers.get(current);
+        StoryApi.Request request = StoryApi.parse(JSON.readTree(ctx.body()),
+                current.equals(dev.inkwell.storybook.StorybookModel.NAME),
+                new A1111.Limits(settings.maxSize(), settings.maxSteps(), settings.maxBatch()));
+        StoryJob job = new StoryJob(java.util.UUID.randomUUID().toString(), request.story().size());
+        worker.submit(() -> {
+            StoryApi.run(job, request, worker, worker.name());
+            return null;
+        });
+        synchronized (jobs) {
+            jobs.put(job.id(), job);
+            var it = jobs.values().iterator();
+            while (jobs.size() > KEPT_JOBS && it.hasNext()) {
+                if (it.next().finished()) {
+                    it.remove();
+                }
+            }
+        }
+        ctx.status(202).json(StoryApi.status(job));
+    }
+
+    private StoryJob job(Context ctx) {
+        synchronized (jobs) {
+            StoryJob job = jobs.get(ctx.pathParam("id"));
+            if (job == null) {
+                throw new BadRequest(404, "no job " + ctx.pathParam("id") + " (finished jobs are kept for the last " + KEPT_JOBS + ")");
+            }
+            return job;
+        }
+    }
+
+    private static int parseIndex(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static String resource(String name) throws java.io.IOException {
+        try (var in = InkwellServer.class.getResourceAsStream("web/" + name)) {
+            if (in == null) {
+                throw new BadRequest(404, "this build has no " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

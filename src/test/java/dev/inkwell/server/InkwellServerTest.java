@@ -259,4 +259,73 @@ class InkwellServerTest {
             }
         }
     }
+
+    @Test
+    void aStoryJobStreamsItsFramesAndEndsWithTheStripAndManifest() throws Exception {
+        HttpResponse<String> started = send("POST", "/api/v1/stories", "{\"id_prompt\": \"a drawing of a cat\", \"frames\":"
+                + " [\"sitting in the snow\", \"jumping on the beach\", \"sleeping in a forest\"], \"steps\": 3, \"seed\": 7}");
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode job = JSON.readTree(started.body());
+        String id = job.get("id").asText();
+        HttpResponse<java.util.stream.Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(URI.create(base + job.get("events_url").asText()))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        java.util.List<String> events = new java.util.ArrayList<>();
+        String[] last = {null};
+        stream.body().takeWhile(line -> !"done".equals(last[0])).forEach(line -> {
+            if (line.startsWith("event:")) {
+                last[0] = line.substring(6).trim();
+                events.add(last[0]);
+            }
+        });
+        java.util.List<String> order = events.stream().filter(e -> !e.equals("progress")).toList();
+        assertEquals(java.util.List.of("started", "frame", "frame", "frame", "done"), order);
+        assertTrue(events.indexOf("progress") < events.indexOf("frame"), "steps are reported before the first frame");
+        JsonNode status = JSON.readTree(send("GET", "/api/v1/jobs/" + id, null).body());
+        assertEquals("done", status.get("state").asText());
+        assertEquals(3, status.get("frame_urls").size());
+        HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create(base + status.get("frame_urls").get(0).asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(64, ImageIO.read(new ByteArrayInputStream(frame.body())).getWidth());
+        HttpResponse<byte[]> strip = HTTP.send(HttpRequest.newBuilder(URI.create(base + status.get("strip_url").asText())).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(ImageIO.read(new ByteArrayInputStream(strip.body())).getWidth() > 3 * 64);
+        JsonNode manifest = JSON.readTree(send("GET", status.get("manifest_url").asText(), null).body());
+        assertEquals("a drawing of a cat", manifest.get("id_prompt").asText());
+
+        HttpResponse<String> bad = send("POST", "/api/v1/stories", "{\"id_prompt\": \"a cat\", \"frames\": []}");
+        assertEquals(422, bad.statusCode());
+        assertTrue(JSON.readTree(bad.body()).get("error").asText().contains("frames"));
+        assertEquals(404, send("GET", "/api/v1/jobs/nope", null).statusCode());
+    }
+
+    @Test
+    void aStoryCanBeCancelledMidDenoise() throws Exception {
+        HttpResponse<String> started = send("POST", "/api/v1/stories", "{\"id_prompt\": \"a fox\", \"frames\": [\"a\", \"b\", \"c\","
+                + " \"d\", \"e\", \"f\", \"g\", \"h\"], \"steps\": 60}");
+        String id = JSON.readTree(started.body()).get("id").asText();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!JSON.readTree(send("GET", "/api/v1/jobs/" + id, null).body()).get("state").asText().equals("running")) {
+            assertTrue(System.nanoTime() < deadline);
+            Thread.sleep(20);
+        }
+        assertEquals(200, send("DELETE", "/api/v1/jobs/" + id, null).statusCode());
+        JsonNode status;
+        do {
+            Thread.sleep(50);
+            status = JSON.readTree(send("GET", "/api/v1/jobs/" + id, null).body());
+            assertTrue(System.nanoTime() < deadline, status.toString());
+        } while (status.get("state").asText().equals("running"));
+        assertEquals("cancelled", status.get("state").asText());
+        assertTrue(status.get("frames_done").asInt() < 8);
+    }
+
+    @Test
+    void thePageAndTheOpenApiDescriptionAreServedFromTheJar() throws Exception {
+        HttpResponse<String> page = send("GET", "/", null);
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<title>Inkwell</title>") && !page.body().contains("http://") && !page.body().contains("https://"),
+                "no external resources");
+        JsonNode api = JSON.readTree(send("GET", "/openapi.json", null).body());
+        assertTrue(api.get("paths").has("/api/v1/stories") && api.get("paths").has("/sdapi/v1/txt2img"));
+    }
 }
