@@ -2,6 +2,7 @@ package dev.inkwell.cli;
 
 import dev.inkwell.bench.GenerateBenchmark;
 import dev.inkwell.bench.PersonalizeBenchmark;
+import dev.inkwell.bench.ServeBenchmark;
 import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
 import dev.inkwell.tensor.Precision;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** Benchmarks that print figures; targets live in the docs beside the reference figures. */
 @Command(name = "bench", description = "Measure speed and memory.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class, BenchCommand.Personalize.class})
+        subcommands = {BenchCommand.Unet.class, BenchCommand.Generate.class, BenchCommand.Personalize.class, BenchCommand.Serve.class})
 final class BenchCommand extends CommandGroup {
 
     /** The options every benchmark shares. */
@@ -86,6 +87,32 @@ final class BenchCommand extends CommandGroup {
             Timings r = PersonalizeBenchmark.run(common.size, runs, out);
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
             out.printf("personalize-step %dpx batch1: median %.2f s, min %.2f s%n", common.size, r.median(), r.min());
+            return 0;
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true,
+            description = "Small txt2img jobs on the embedded model: direct library calls, then the same through the server"
+                    + " from concurrent clients; throughput, p50/p95 latency and the server's overhead.")
+    static final class Serve implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--jobs", defaultValue = "200", description = "Jobs each way (default: ${DEFAULT-VALUE}).")
+        int jobs;
+
+        @Option(names = "--clients", defaultValue = "20", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(names = "--steps", defaultValue = "10", description = "Denoising steps per job (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            if (jobs < 1 || clients < 1 || steps < 1) {
+                throw new IllegalArgumentException("--jobs, --clients and --steps must be positive");
+            }
+            ServeBenchmark.run(jobs, clients, steps, spec.commandLine().getOut());
             return 0;
         }
     }
