@@ -19,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code inkwell serve}: AUTOMATIC1111's HTTP API over the loaded models. */
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serve AUTOMATIC1111's HTTP API (txt2img, img2img, samplers, sd-models, options, progress, interrupt)",
-            "over the given models (default: the embedded storybook model). Loopback only unless --api-key is set."})
+        description = {"Serve a web page (at /), AUTOMATIC1111's HTTP API (txt2img, img2img, samplers, sd-models, options,",
+            "progress, interrupt) and story jobs with live events (/api/v1, described at /openapi.json) over the given",
+            "models (default: the embedded storybook model). Loopback only unless --api-key is set."})
 final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
