@@ -16,6 +16,22 @@ public final class Adapters {
 
     private Adapters() {}
 
+    /** The first learned-token-like word ({@link #TOKEN}) of {@code texts} not among {@code known}, or {@code null}. */
+    public static String unknownToken(List<String> texts, java.util.Set<String> known) {
+        for (String text : texts) {
+            if (text == null) {
+                continue;
+            }
+            java.util.regex.Matcher m = TOKEN.matcher(text);
+            while (m.find()) {
+                if (!known.contains(m.group())) {
+                    return m.group();
+                }
+            }
+        }
+        return null;
+    }
+
     /** Every adapter's tokens with their rows, in order; a token learned by two adapters is refused. */
     public static Map<String, float[]> tokens(List<Adapter> adapters) {
         Map<String, float[]> tokens = new LinkedHashMap<>();

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
 import picocli.CommandLine.Option;
 
 /** {@code --adapter DIR}, repeatable: learned concepts for generate and story. */
@@ -33,18 +32,11 @@ final class AdapterOptions {
 
     /** Refuses a text that uses a learned-token-like word no adapter brings, instead of reading it as plain text. */
     static void checkTokens(List<String> texts, List<Adapter> adapters) {
-        Set<String> known = Adapters.tokens(adapters).keySet();
-        for (String text : texts) {
-            if (text == null) {
-                continue;
-            }
-            Matcher m = Adapters.TOKEN.matcher(text);
-            while (m.find()) {
-                if (!known.contains(m.group())) {
-                    throw new IllegalArgumentException("the prompt uses " + m.group() + ", which no --adapter brings"
-                            + (known.isEmpty() ? "" : " (the adapters bring " + String.join(", ", known) + ")"));
-                }
-            }
+        String unknown = Adapters.unknownToken(texts, Adapters.tokens(adapters).keySet());
+        if (unknown != null) {
+            Set<String> known = Adapters.tokens(adapters).keySet();
+            throw new IllegalArgumentException("the prompt uses " + unknown + ", which no --adapter brings"
+                    + (known.isEmpty() ? "" : " (the adapters bring " + String.join(", ", known) + ")"));
         }
     }
 

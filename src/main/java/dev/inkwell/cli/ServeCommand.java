@@ -35,6 +35,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "PATH", description = "A model to serve; repeat for several (the first is the default).")
     List<Path> models = new ArrayList<>();
 
+    @picocli.CommandLine.Mixin
+    AdapterOptions adapterOptions;
+
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' (required off loopback).")
     String apiKey;
 
@@ -62,18 +65,24 @@ final class ServeCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("model not found: " + m);
             }
         }
+        List<dev.inkwell.adapter.Adapter> adapters = adapterOptions.read();
+        Map<String, List<String>> tokens = new LinkedHashMap<>();
+        for (int i = 0; i < adapters.size(); i++) {
+            tokens.put(adapterOptions.folders.get(i).getFileName().toString(), List.copyOf(adapters.get(i).tokens().keySet()));
+        }
+        dev.inkwell.pipeline.LoadOptions options = dev.inkwell.pipeline.LoadOptions.DEFAULT.withAdapters(adapters);
         Map<String, StableDiffusion> loaded = new LinkedHashMap<>();
         if (models.isEmpty()) {
-            loaded.put(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(), Precision.FLOAT32));
+            loaded.put(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(), Precision.FLOAT32, options));
         }
         for (Path m : models) {
             String name = m.getFileName().toString();
             if (loaded.containsKey(name)) {
                 throw new IllegalArgumentException("two models are named " + name + "; give distinct files");
             }
-            loaded.put(name, StableDiffusion.load(m, Precision.FLOAT32));
+            loaded.put(name, StableDiffusion.load(m, Precision.FLOAT32, options));
         }
-        InkwellServer server = new InkwellServer(loaded, settings);
+        InkwellServer server = new InkwellServer(loaded, tokens, settings);
         int bound = server.start();
         spec.commandLine().getOut().println("serving " + server.models() + " on http://" + host + ":" + bound
                 + " (AUTOMATIC1111 API under /sdapi/v1)");

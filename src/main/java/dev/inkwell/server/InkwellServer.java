@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.scheduler.SchedulerKind;
 import io.javalin.Javalin;
@@ -45,6 +46,7 @@ public final class InkwellServer implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final Map<String, List<String>> adapters;
     private final Map<String, ModelWorker> workers = new LinkedHashMap<>();
     /** Story jobs by id, oldest first; finished ones beyond {@link #KEPT_JOBS} are dropped. */
     private final Map<String, StoryJob> jobs = new LinkedHashMap<>();
@@ -54,10 +56,20 @@ public final class InkwellServer implements AutoCloseable {
 
     /** @param models name to loaded model, in the order given; the first is the default */
     public InkwellServer(Map<String, dev.inkwell.pipeline.StableDiffusion> models, Settings settings) {
+        this(models, Map.of(), settings);
+    }
+
+    /**
+     * @param adapters the adapters every model was loaded with, by folder name, to their tokens; prompts
+     *     may use those tokens and no others
+     */
+    public InkwellServer(Map<String, dev.inkwell.pipeline.StableDiffusion> models, Map<String, List<String>> adapters,
+            Settings settings) {
         if (models.isEmpty()) {
             throw new IllegalArgumentException("the server needs a model");
         }
         this.settings = settings;
+        this.adapters = Map.copyOf(adapters);
         models.forEach((name, sd) -> workers.put(name, new ModelWorker(name, sd, settings.queue())));
         this.current = models.keySet().iterator().next();
         this.app = Javalin.create(config -> {
@@ -77,6 +89,15 @@ public final class InkwellServer implements AutoCloseable {
             ctx.json(JSON.createObjectNode());
         });
         app.post("/api/v1/stories", this::startStory);
+        app.get("/api/v1/adapters", ctx -> {
+            ArrayNode list = JSON.createArrayNode();
+            this.adapters.forEach((name, tokens) -> {
+                ObjectNode a = list.addObject();
+                a.put("name", name);
+                a.set("tokens", JSON.valueToTree(tokens));
+            });
+            ctx.json(list);
+        });
         app.get("/api/v1/jobs/{id}", ctx -> ctx.json(StoryApi.status(job(ctx))));
         app.delete("/api/v1/jobs/{id}", ctx -> {
             StoryJob job = job(ctx);
@@ -136,6 +157,8 @@ public final class InkwellServer implements AutoCloseable {
         JsonNode body = JSON.readTree(ctx.body());
         A1111.Job job = A1111.parse(body, img2img, worker.model().nativeSize(),
                 new A1111.Limits(settings.maxSize(), settings.maxSteps(), settings.maxBatch()));
+        GenerationRequest first = job.batches().get(0);
+        checkTokens(java.util.Arrays.asList(first.prompts().get(0).text(), first.negativePrompt(0)), "prompt");
         Future<ObjectNode> result = worker.submit(() -> A1111.run(job, worker, worker.name()));
         try {
             ctx.json(result.get());
@@ -153,6 +176,9 @@ public final class InkwellServer implements AutoCloseable {
         StoryApi.Request request = StoryApi.parse(JSON.readTree(ctx.body()),
                 current.equals(dev.inkwell.storybook.StorybookModel.NAME),
                 new A1111.Limits(settings.maxSize(), settings.maxSteps(), settings.maxBatch()));
+        List<String> texts = new java.util.ArrayList<>(request.story().frames());
+        texts.add(request.story().identity());
+        checkTokens(texts, "id_prompt");
         StoryJob job = new StoryJob(java.util.UUID.randomUUID().toString(), request.story().size());
         worker.submit(() -> {
             StoryApi.run(job, request, worker, worker.name());
@@ -168,6 +194,17 @@ public final class InkwellServer implements AutoCloseable {
             }
         }
         ctx.status(202).json(StoryApi.status(job));
+    }
+
+    /** A learned token no served adapter brings is refused, not read as text. */
+    private void checkTokens(List<String> texts, String field) {
+        java.util.Set<String> known = new java.util.HashSet<>();
+        adapters.values().forEach(known::addAll);
+        String unknown = dev.inkwell.adapter.Adapters.unknownToken(texts, known);
+        if (unknown != null) {
+            throw new BadRequest(field, "uses " + unknown + ", which no adapter of this server brings"
+                    + (known.isEmpty() ? "" : " (it has " + String.join(", ", known) + ")"));
+        }
     }
 
     private StoryJob job(Context ctx) {

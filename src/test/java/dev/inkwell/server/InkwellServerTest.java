@@ -328,4 +328,31 @@ class InkwellServerTest {
         JsonNode api = JSON.readTree(send("GET", "/openapi.json", null).body());
         assertTrue(api.get("paths").has("/api/v1/stories") && api.get("paths").has("/sdapi/v1/txt2img"));
     }
+
+    @Test
+    void servedAdaptersAreListedAndTheirTokensUsable(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path adapter = Files.createDirectories(dir.resolve("dog"));
+        Path p1 = dev.inkwell.testing.Goldens.reference("adapters/p1");
+        Files.copy(p1.resolve(dev.inkwell.adapter.AdapterFiles.WEIGHTS), adapter.resolve(dev.inkwell.adapter.AdapterFiles.WEIGHTS));
+        Files.copy(p1.resolve("new1.safetensors"), adapter.resolve("new1.safetensors"));
+        var loaded = dev.inkwell.adapter.AdapterFiles.read(adapter);
+        try (InkwellServer withAdapter = new InkwellServer(Map.of("sd15-tiny", StableDiffusion.load(
+                dev.inkwell.testing.Goldens.model("sd15-tiny"), Precision.FLOAT32,
+                dev.inkwell.pipeline.LoadOptions.DEFAULT.withAdapters(java.util.List.of(loaded)))),
+                Map.of("dog", java.util.List.of("<new1>")), new InkwellServer.Settings("127.0.0.1", 0, null, 2, 256, 60, 4, 64 * 1024))) {
+            String url = "http://127.0.0.1:" + withAdapter.start();
+            JsonNode list = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/v1/adapters")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertEquals("[{\"name\":\"dog\",\"tokens\":[\"<new1>\"]}]", list.toString());
+            HttpResponse<String> ok = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/sdapi/v1/txt2img")).POST(
+                    HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a <new1> dog\", \"steps\": 2}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ok.statusCode(), ok.body());
+            HttpResponse<String> unknown = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/sdapi/v1/txt2img")).POST(
+                    HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a <new2> dog\", \"steps\": 2}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(422, unknown.statusCode());
+            assertTrue(JSON.readTree(unknown.body()).get("error").asText().startsWith("prompt: uses <new2>"), unknown.body());
+        }
+    }
 }
