@@ -315,7 +315,13 @@ public final class InkwellServer implements AutoCloseable {
     }
 
     @Override
+    /**
+     * Shuts down gracefully: no new jobs, the accepted ones finish (or, after a grace period, the
+     * running one stops and answers with what it has), their answers are sent, then the server stops
+     * and the models are freed.
+     */
     public void close() {
+        workers.values().forEach(w -> w.drain(30));
         app.stop();
         workers.values().forEach(ModelWorker::close);
     }

@@ -57,6 +57,9 @@ final class ModelWorker implements AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) {
+                throw new BadRequest(503, "the server is shutting down");
+            }
             throw new BadRequest(429, "the queue of " + name + " is full (" + executor.getQueue().size()
                     + " jobs waiting); try again shortly");
         }
@@ -97,17 +100,27 @@ final class ModelWorker implements AutoCloseable {
         return executor.getQueue().size();
     }
 
-    @Override
-    public void close() {
+    /**
+     * Takes no new jobs and lets the accepted ones finish; after {@code grace} seconds the running one
+     * is interrupted (it answers with what it has) and the waiting ones are dropped.
+     */
+    void drain(long grace) {
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+            if (!executor.awaitTermination(grace, TimeUnit.SECONDS)) {
                 interrupted = true;
-                executor.awaitTermination(30, TimeUnit.SECONDS);
+                executor.shutdownNow();
+                executor.awaitTermination(grace, TimeUnit.SECONDS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** {@link #drain}s (60 s grace) and frees the model. */
+    @Override
+    public void close() {
+        drain(60);
         model.close();
     }
 }

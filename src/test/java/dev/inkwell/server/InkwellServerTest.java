@@ -355,4 +355,30 @@ class InkwellServerTest {
             assertTrue(JSON.readTree(unknown.body()).get("error").asText().startsWith("prompt: uses <new2>"), unknown.body());
         }
     }
+
+    @Test
+    void shutdownLetsTheRunningJobAnswerAndRefusesNewOnes() throws Exception {
+        InkwellServer closing = new InkwellServer(Map.of(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(),
+                Precision.FLOAT32)), new InkwellServer.Settings("127.0.0.1", 0, null, 2, 256, 100, 4, 64 * 1024));
+        String url = "http://127.0.0.1:" + closing.start() + "/sdapi/v1/";
+        var running = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url + "txt2img")).POST(HttpRequest.BodyPublishers.ofString(
+                "{\"prompt\": \"a fox\", \"steps\": 40, \"batch_size\": 4, \"seed\": 1}")).build(), HttpResponse.BodyHandlers.ofString());
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(url + "progress")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("progress").asDouble() == 0) {
+            assertTrue(System.nanoTime() < deadline, "the job never started");
+            Thread.sleep(20);
+        }
+        Thread closer = new Thread(closing::close);
+        closer.start();
+        Thread.sleep(100);
+        HttpResponse<String> late = HTTP.send(HttpRequest.newBuilder(URI.create(url + "txt2img")).POST(
+                HttpRequest.BodyPublishers.ofString("{\"prompt\": \"a cat\", \"steps\": 2}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, late.statusCode(), late.body());
+        HttpResponse<String> answered = running.get(90, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, answered.statusCode());
+        assertEquals(4, JSON.readTree(answered.body()).get("images").size(), "the accepted job finished");
+        closer.join(90_000);
+        assertTrue(!closer.isAlive(), "close returned");
+    }
 }
