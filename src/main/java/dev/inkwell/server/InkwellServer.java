@@ -46,6 +46,8 @@ public final class InkwellServer implements AutoCloseable {
     }
 
     private final Settings settings;
+    /** Generation requests whose answers are not yet written. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, List<String>> adapters;
     private final Map<String, ModelWorker> workers = new LinkedHashMap<>();
     /** Story jobs by id, oldest first; finished ones beyond {@link #KEPT_JOBS} are dropped. */
@@ -153,6 +155,16 @@ public final class InkwellServer implements AutoCloseable {
     }
 
     private void generate(Context ctx, boolean img2img) throws Exception {
+        inFlight.incrementAndGet();
+        try {
+            generateAnswered(ctx, img2img);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Runs the job and writes the answer to the client before returning, so a shutdown waiting on {@link #inFlight} loses none. */
+    private void generateAnswered(Context ctx, boolean img2img) throws Exception {
         ModelWorker worker = workers.get(current);
         JsonNode body = JSON.readTree(ctx.body());
         A1111.Job job = A1111.parse(body, img2img, worker.model().nativeSize(),
@@ -161,7 +173,11 @@ public final class InkwellServer implements AutoCloseable {
         checkTokens(java.util.Arrays.asList(first.prompts().get(0).text(), first.negativePrompt(0)), "prompt");
         Future<ObjectNode> result = worker.submit(() -> A1111.run(job, worker, worker.name()));
         try {
-            ctx.json(result.get());
+            byte[] answer = JSON.writeValueAsBytes(result.get());
+            ctx.contentType("application/json");
+            ctx.res().setContentLength(answer.length);
+            ctx.res().getOutputStream().write(answer);
+            ctx.res().flushBuffer();
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException) {
@@ -322,6 +338,14 @@ public final class InkwellServer implements AutoCloseable {
      */
     public void close() {
         workers.values().forEach(w -> w.drain(30));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        try {
+            while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         app.stop();
         workers.values().forEach(ModelWorker::close);
     }
