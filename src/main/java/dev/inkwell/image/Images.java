@@ -75,15 +75,18 @@ public final class Images {
             int base = b * 3 * plane;
             for (int y = 0; y < h; y++) {
                 for (int x = 0; x < w; x++) {
-                    int rgb = image.getRGB(x, y);
-                    int i = base + y * w + x;
-                    v[i] = ((rgb >> 16) & 0xFF) / 127.5f - 1f;
-                    v[plane + i] = ((rgb >> 8) & 0xFF) / 127.5f - 1f;
-                    v[2 * plane + i] = (rgb & 0xFF) / 127.5f - 1f;
+                    putPixel(v, plane, base + y * w + x, image.getRGB(x, y));
                 }
             }
         }
         return Torch.floats(v, images.length, 3, h, w);
+    }
+
+    /** One RGB pixel into channel planes {@code plane} values apart, at {@code at}, in [-1, 1]. */
+    public static void putPixel(float[] planes, int plane, int at, int rgb) {
+        planes[at] = ((rgb >> 16) & 0xFF) / 127.5f - 1f;
+        planes[plane + at] = ((rgb >> 8) & 0xFF) / 127.5f - 1f;
+        planes[2 * plane + at] = (rgb & 0xFF) / 127.5f - 1f;
     }
 
     /** The image scaled to {@code width x height} (bicubic), or itself when it already has that size. */

@@ -2,6 +2,7 @@ package dev.inkwell.personalize;
 
 import dev.inkwell.nn.AttentionProcessor;
 import dev.inkwell.nn.AttentionProcessors;
+import dev.inkwell.nn.Ops;
 import dev.inkwell.personalize.SemanticPreservationLoss.Pooling;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.scheduler.NoiseSchedule;
@@ -17,7 +18,6 @@ import java.util.Map;
 import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
-import org.bytedeco.pytorch.global.torch;
 
 /**
  * Custom Diffusion training with ClassDiffusion's Semantic Preservation Loss, as the released
@@ -189,8 +189,7 @@ public final class ConceptTrainer implements AutoCloseable {
 
     private static Tensor detachFirst(Tensor t) {
         long length = t.size(1);
-        return length == 1 ? t.detach() : torch.cat(new org.bytedeco.pytorch.TensorVector(t.narrow(1, 0, 1).detach(),
-                t.narrow(1, 1, length - 1)), 1);
+        return length == 1 ? t.detach() : Ops.cat(1, t.narrow(1, 0, 1).detach(), t.narrow(1, 1, length - 1));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.inkwell.personalize;
 
+import dev.inkwell.image.Images;
 import dev.inkwell.image.PilResize;
 import java.awt.image.BufferedImage;
 import java.util.SplittableRandom;
@@ -75,14 +76,14 @@ public final class ResizeAugmentation {
         if (scale > size) {
             for (int y = 0; y < size; y++) {
                 for (int x = 0; x < size; x++) {
-                    put(pixels, plane, y * size + x, rgb[(choice.top() + y) * scale + choice.left() + x]);
+                    Images.putPixel(pixels, plane, y * size + x, rgb[(choice.top() + y) * scale + choice.left() + x]);
                 }
             }
             java.util.Arrays.fill(mask, 1f);
         } else {
             for (int y = 0; y < scale; y++) {
                 for (int x = 0; x < scale; x++) {
-                    put(pixels, plane, (choice.top() + y) * size + choice.left() + x, rgb[y * scale + x]);
+                    Images.putPixel(pixels, plane, (choice.top() + y) * size + choice.left() + x, rgb[y * scale + x]);
                 }
             }
             for (int y = choice.top() / factor + 1; y < (choice.top() + scale) / factor - 1; y++) {
@@ -110,18 +111,11 @@ public final class ResizeAugmentation {
         int plane = size * size;
         float[] pixels = new float[3 * plane];
         for (int i = 0; i < plane; i++) {
-            put(pixels, plane, i, rgb[i]);
+            Images.putPixel(pixels, plane, i, rgb[i]);
         }
         float[] mask = new float[maskSize * maskSize];
         java.util.Arrays.fill(mask, 1f);
         return new Sample(pixels, mask, caption);
-    }
-
-    /** One pixel into the planes, in [-1, 1]. */
-    private static void put(float[] pixels, int plane, int at, int rgb) {
-        pixels[at] = ((rgb >> 16) & 0xff) / 127.5f - 1f;
-        pixels[plane + at] = ((rgb >> 8) & 0xff) / 127.5f - 1f;
-        pixels[2 * plane + at] = (rgb & 0xff) / 127.5f - 1f;
     }
 
     private static BufferedImage mirrored(BufferedImage image) {

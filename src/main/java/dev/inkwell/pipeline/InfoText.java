@@ -2,13 +2,11 @@ package dev.inkwell.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.inkwell.io.Sha256;
 import dev.inkwell.scheduler.SchedulerKind;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -115,10 +113,6 @@ public final class InfoText {
         int perImage = noise.length / r.batchSize();
         ByteBuffer bytes = ByteBuffer.allocate(perImage * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(noise, image * perImage, perImage);
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array())).substring(0, 12);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sha256.hex(bytes.array()).substring(0, 12);
     }
 }

@@ -11,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * stops listening; the job goes on for others to fetch.
  */
 final class StoryJob {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     enum State { QUEUED, RUNNING, DONE, CANCELLED, FAILED }
 
     private final String id;
@@ -130,7 +132,7 @@ final class StoryJob {
 
     private static String quote(String s) {
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(s);
+            return JSON.writeValueAsString(s);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,17 +1,13 @@
 package dev.inkwell.storybook;
 
 import dev.inkwell.io.AtomicFiles;
+import dev.inkwell.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,7 +38,7 @@ final class ModelCache {
      * @param notices where a repair is reported
      */
     static Path folder(Path root, String manifest, Source source, PrintStream notices) throws IOException {
-        Path cached = root.resolve("storybook-" + sha256(manifest.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
+        Path cached = root.resolve("storybook-" + Sha256.hex(manifest.getBytes(StandardCharsets.UTF_8)).substring(0, 16));
         Map<String, String> hashes = hashes(manifest);
         String damage = damage(cached, manifest, hashes, source);
         if (damage == null) {
@@ -56,7 +52,7 @@ final class ModelCache {
                 Path target = folder.resolve(e.getKey());
                 Files.createDirectories(target.getParent());
                 try (InputStream in = source.open(e.getKey())) {
-                    if (!copyHashed(in, target).equals(e.getValue())) {
+                    if (!Sha256.copy(in, target).equals(e.getValue())) {
                         throw new IOException("the embedded default model's " + e.getKey() + " does not match " + MANIFEST
                                 + "; this copy of Inkwell is damaged");
                     }
@@ -92,7 +88,7 @@ final class ModelCache {
         }
         for (Map.Entry<String, String> e : hashes.entrySet()) {
             try (InputStream in = Files.newInputStream(cached.resolve(e.getKey()))) {
-                if (!copyHashed(in, null).equals(e.getValue())) {
+                if (!Sha256.copy(in, null).equals(e.getValue())) {
                     return e.getKey() + " does not match its SHA-256";
                 }
             }
@@ -111,28 +107,5 @@ final class ModelCache {
             }
         }
         return hashes;
-    }
-
-    static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The SHA-256 of {@code in}, copied to {@code target} on the way unless it is {@code null}. */
-    static String copyHashed(InputStream in, Path target) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        try (DigestInputStream hashed = new DigestInputStream(in, digest);
-                OutputStream out = target == null ? OutputStream.nullOutputStream() : Files.newOutputStream(target)) {
-            hashed.transferTo(out);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 }

@@ -1,6 +1,7 @@
 package dev.inkwell.storybook;
 
 import dev.inkwell.io.AtomicFiles;
+import dev.inkwell.io.Sha256;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.weights.DType;
 import dev.inkwell.weights.SafeTensors;
@@ -118,7 +119,7 @@ public final class StorybookModel {
                 } else {
                     Files.copy(file, out);
                 }
-                manifest.append(ModelCache.sha256(Files.readAllBytes(out))).append("  ").append(relative).append('\n');
+                manifest.append(Sha256.hex(Files.readAllBytes(out))).append("  ").append(relative).append('\n');
             }
             Files.writeString(folder.resolve(MANIFEST), manifest, StandardCharsets.UTF_8);
         });

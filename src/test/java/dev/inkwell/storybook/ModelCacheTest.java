@@ -34,7 +34,7 @@ class ModelCacheTest {
     private static String manifest() {
         StringBuilder s = new StringBuilder();
         for (String file : new String[] {"a/config.json", "a/model.safetensors"}) {
-            s.append(ModelCache.sha256(FILES.get(file))).append("  ").append(file).append('\n');
+            s.append(dev.inkwell.io.Sha256.hex(FILES.get(file))).append("  ").append(file).append('\n');
         }
         return s.toString();
     }
