@@ -6,7 +6,6 @@ import dev.inkwell.io.AtomicFiles;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.pipeline.LoadOptions;
-import dev.inkwell.pipeline.ModelFamily;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.scheduler.SchedulerKind;
@@ -299,11 +298,8 @@ final class StoryCommand implements Callable<Integer> {
 
     /** The defaults per model: the original's on SDXL, the embedded model's own on it, SD's usual elsewhere. */
     private GenerationRequest generation(StableDiffusion sd, long firstSeed, float[] noise) {
-        boolean xl = sd.family() == ModelFamily.SDXL;
-        GenerationRequest base = model == null ? StorybookModel.request("") : GenerationRequest.of("");
-        if (xl) {
-            base = base.withSteps(50).withGuidance(5.0).withScheduler(SchedulerKind.EULER);
-        }
+        GenerationRequest base = StoryTeller.defaults(sd.family(),
+                model == null ? StorybookModel.request("") : GenerationRequest.of(""));
         if (steps != null) {
             base = base.withSteps(steps);
         }

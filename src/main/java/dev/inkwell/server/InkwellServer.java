@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.InfoText;
 import dev.inkwell.scheduler.SchedulerKind;
+import dev.inkwell.story.StoryTeller;
+import dev.inkwell.storybook.StorybookModel;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -189,8 +191,9 @@ public final class InkwellServer implements AutoCloseable {
 
     private void startStory(Context ctx) throws Exception {
         ModelWorker worker = workers.get(current);
-        StoryApi.Request request = StoryApi.parse(JSON.readTree(ctx.body()),
-                current.equals(dev.inkwell.storybook.StorybookModel.NAME),
+        GenerationRequest defaults = StoryTeller.defaults(worker.model().family(),
+                current.equals(StorybookModel.NAME) ? StorybookModel.request("") : GenerationRequest.of(""));
+        StoryApi.Request request = StoryApi.parse(JSON.readTree(ctx.body()), defaults,
                 new A1111.Limits(settings.maxSize(), settings.maxSteps(), settings.maxBatch()));
         List<String> texts = new java.util.ArrayList<>(request.story().frames());
         texts.add(request.story().identity());

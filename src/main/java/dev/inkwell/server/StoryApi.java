@@ -15,7 +15,6 @@ import dev.inkwell.story.StorySettings;
 import dev.inkwell.story.StoryStrip;
 import dev.inkwell.story.StoryTeller;
 import dev.inkwell.story.SvrMode;
-import dev.inkwell.storybook.StorybookModel;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +33,8 @@ final class StoryApi {
 
     private StoryApi() {}
 
-    static Request parse(JsonNode body, boolean storybook, A1111.Limits limits) {
+    /** @param defaults the model's story defaults ({@link StoryTeller#defaults}), which the body's fields replace */
+    static Request parse(JsonNode body, GenerationRequest defaults, A1111.Limits limits) {
         if (body == null || !body.isObject()) {
             throw new BadRequest(400, "the body must be a JSON object");
         }
@@ -70,7 +70,7 @@ final class StoryApi {
             }
             settings = settings.withIpca(body.get("ipca").asBoolean(), settings.ipcaDropout());
         }
-        GenerationRequest generation = storybook ? StorybookModel.request("") : GenerationRequest.of("");
+        GenerationRequest generation = defaults;
         generation = generation.withSteps(A1111.integer(body, "steps", generation.steps(), 1, limits.maxSteps()))
                 .withGuidance(A1111.number(body, "guidance", generation.guidance(), 1.0001, GenerationRequest.MAX_GUIDANCE));
         long seed = body.hasNonNull("seed") ? A1111.longInteger(body, "seed") : -1;

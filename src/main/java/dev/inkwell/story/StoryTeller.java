@@ -1,9 +1,11 @@
 package dev.inkwell.story;
 
 import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.ModelFamily;
 import dev.inkwell.pipeline.GenerationResult;
 import dev.inkwell.pipeline.ProgressListener;
 import dev.inkwell.pipeline.TextToImage;
+import dev.inkwell.scheduler.SchedulerKind;
 import dev.inkwell.prompt.PromptChunker;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +28,15 @@ public final class StoryTeller {
 
     public StoryTeller(TextToImage pipeline) {
         this.pipeline = pipeline;
+    }
+
+    /**
+     * A story's generation settings before the user's: the original's on SDXL (50 steps, guidance
+     * 5, Euler), the model's own defaults ({@code modelDefaults}) elsewhere.
+     */
+    public static GenerationRequest defaults(ModelFamily family, GenerationRequest modelDefaults) {
+        return family == ModelFamily.SDXL ? modelDefaults.withSteps(50).withGuidance(5.0).withScheduler(SchedulerKind.EULER)
+                : modelDefaults;
     }
 
     /** Told as each frame finishes. */
