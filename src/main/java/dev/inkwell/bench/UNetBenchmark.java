@@ -2,6 +2,7 @@ package dev.inkwell.bench;
 
 import dev.inkwell.checkpoint.CheckpointType;
 import dev.inkwell.checkpoint.RandomCheckpoint;
+import dev.inkwell.nn.OpProfile;
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.unet.Conditioning;
@@ -23,7 +24,11 @@ public final class UNetBenchmark {
 
     private UNetBenchmark() {}
 
-    public static Timings run(int size, int runs, Precision precision, PrintWriter log) {
+    /**
+     * @param profile {@code null}, or a recording profile: it ends holding the last run's
+     *     operations
+     */
+    public static Timings run(int size, int runs, Precision precision, OpProfile profile, PrintWriter log) {
         RandomCheckpoint sd15 = new RandomCheckpoint(CheckpointType.SD1, 0);
         UNetConfig config = UNetConfig.from(sd15.config("unet"));
         double[] seconds = new double[runs];
@@ -35,6 +40,9 @@ public final class UNetBenchmark {
             Tensor t = Torch.longs(new long[] {500}, 1);
             for (int i = -1; i < runs; i++) {
                 try (PointerScope scope = new PointerScope()) {
+                    if (profile != null) {
+                        profile.clear();
+                    }
                     long start = System.nanoTime();
                     unet.forward(sample, t, Conditioning.text(context));
                     double s = (System.nanoTime() - start) / 1e9;

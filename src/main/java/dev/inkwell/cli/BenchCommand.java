@@ -5,6 +5,7 @@ import dev.inkwell.bench.PersonalizeBenchmark;
 import dev.inkwell.bench.ServeBenchmark;
 import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
+import dev.inkwell.nn.OpProfile;
 import dev.inkwell.tensor.Precision;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -55,16 +56,36 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
         int runs;
 
+        @Option(names = "--profile", description = "Print the time of each kind of operation in the last run.")
+        boolean profile;
+
         @Override
         public Integer call() {
             common.check(runs);
             PrintWriter out = common.out();
-            Timings r = UNetBenchmark.run(common.size, runs, common.precision, out);
+            Timings r;
+            try (OpProfile p = profile ? OpProfile.start() : null) {
+                r = UNetBenchmark.run(common.size, runs, common.precision, p, out);
+                if (p != null) {
+                    printProfile(p, r.seconds()[runs - 1], out);
+                }
+            }
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
             out.printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", common.size, UNetBenchmark.BATCH,
                     r.median(), r.min());
             return 0;
         }
+    }
+
+    private static void printProfile(OpProfile profile, double stepSeconds, PrintWriter out) {
+        out.printf("%-48s %6s %10s %6s%n", "operation (last run)", "calls", "ms", "share");
+        double listed = 0;
+        for (OpProfile.Entry e : profile.entries()) {
+            listed += e.seconds();
+            out.printf("%-48s %6d %10.1f %5.1f%%%n", e.label(), e.calls(), e.seconds() * 1e3, 100 * e.seconds() / stepSeconds);
+        }
+        double rest = stepSeconds - listed;
+        out.printf("%-48s %6s %10.1f %5.1f%%%n", "everything else (element-wise, copies)", "", rest * 1e3, 100 * rest / stepSeconds);
     }
 
     @Command(name = "personalize", mixinStandardHelpOptions = true,

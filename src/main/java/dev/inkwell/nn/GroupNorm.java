@@ -22,6 +22,7 @@ public final class GroupNorm {
     }
 
     public Tensor forward(Tensor x) {
-        return torch.group_norm(x, groups, new TensorOptional(weight), new TensorOptional(bias), eps, true);
+        return OpProfile.time(() -> "group_norm " + x.size(1) + " at " + x.size(2) + "x" + x.size(3),
+                () -> torch.group_norm(x, groups, new TensorOptional(weight), new TensorOptional(bias), eps, true));
     }
 }

@@ -19,6 +19,7 @@ public final class LayerNorm {
     }
 
     public Tensor forward(Tensor x) {
-        return torch.layer_norm(x, shape, new TensorOptional(weight), new TensorOptional(bias), eps, true);
+        return OpProfile.time(() -> "layer_norm " + shape[0],
+                () -> torch.layer_norm(x, shape, new TensorOptional(weight), new TensorOptional(bias), eps, true));
     }
 }

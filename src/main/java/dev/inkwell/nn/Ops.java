@@ -5,17 +5,18 @@ import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
+import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /** Stateless operations shared by the models, named as the papers and diffusers name them. */
 public final class Ops {
     private Ops() {}
 
     public static Tensor silu(Tensor x) {
-        return torch.silu(x);
+        return OpProfile.time(() -> "silu", () -> torch.silu(x));
     }
 
     public static Tensor gelu(Tensor x) {
-        return torch.gelu(x);
+        return OpProfile.time(() -> "gelu", () -> torch.gelu(x));
     }
 
     /** OpenAI CLIP's approximation {@code x * sigmoid(1.702 x)}. */
@@ -36,6 +37,24 @@ public final class Ops {
      *     transformer)
      */
     public static Tensor attention(Tensor q, Tensor k, Tensor v, long heads, Tensor mask, boolean causal) {
+        return OpProfile.time(() -> "attention " + q.size(1) + "x" + k.size(1) + " " + heads + " heads",
+                () -> attentionIn32Bits(q, k, v, heads, mask, causal));
+    }
+
+    /**
+     * libtorch's CPU attention kernel runs bfloat16 about 30 times slower than float32, so reduced
+     * precision attends in float32 (which also keeps the softmax's sums exact) and comes back.
+     */
+    private static Tensor attentionIn32Bits(Tensor q, Tensor k, Tensor v, long heads, Tensor mask, boolean causal) {
+        ScalarType type = q.scalar_type().intern();
+        if (type == ScalarType.Float || type == ScalarType.Double) {
+            return multiHead(q, k, v, heads, mask, causal);
+        }
+        return multiHead(q.to(ScalarType.Float), k.to(ScalarType.Float), v.to(ScalarType.Float), heads, mask, causal)
+                .to(type);
+    }
+
+    private static Tensor multiHead(Tensor q, Tensor k, Tensor v, long heads, Tensor mask, boolean causal) {
         long b = q.size(0);
         long lq = q.size(1);
         long inner = q.size(2);

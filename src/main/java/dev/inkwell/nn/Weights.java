@@ -67,6 +67,12 @@ public final class Weights {
                         + Arrays.toString(shape));
             }
         }
+        if (shape.length == 4) {
+            // Only convolutions have 4-D weights: keep them in the layout their kernels want.
+            Tensor arranged = MemoryLayout.arrange(t);
+            t.close();
+            t = arranged;
+        }
         store.owned.put(key, t);
         return t;
     }
