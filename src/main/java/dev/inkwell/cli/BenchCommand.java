@@ -6,7 +6,6 @@ import dev.inkwell.bench.ServeBenchmark;
 import dev.inkwell.bench.Timings;
 import dev.inkwell.bench.UNetBenchmark;
 import dev.inkwell.nn.OpProfile;
-import dev.inkwell.tensor.Precision;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,10 +26,6 @@ final class BenchCommand extends CommandGroup {
 
         @Option(names = "--size", defaultValue = "512", description = "Image size in pixels (default: ${DEFAULT-VALUE}).")
         int size;
-
-        @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
-                description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
-        Precision precision;
 
         PrintWriter out() {
             return spec.commandLine().getOut();
@@ -53,6 +48,9 @@ final class BenchCommand extends CommandGroup {
         @Mixin
         Common common;
 
+        @Mixin
+        PrecisionOption precisionOption;
+
         @Option(names = "--runs", defaultValue = "5", description = "Timed runs after one warm-up (default: ${DEFAULT-VALUE}).")
         int runs;
 
@@ -65,14 +63,14 @@ final class BenchCommand extends CommandGroup {
             PrintWriter out = common.out();
             Timings r;
             try (OpProfile p = profile ? OpProfile.start() : null) {
-                r = UNetBenchmark.run(common.size, runs, common.precision, p, out);
+                r = UNetBenchmark.run(common.size, runs, precisionOption.precision, p, out);
                 if (p != null) {
                     printProfile(p, r.seconds()[runs - 1], out);
                 }
             }
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
-            out.printf("unet-step %dpx batch%d: median %.2f s, min %.2f s%n", common.size, UNetBenchmark.BATCH,
-                    r.median(), r.min());
+            out.printf("unet-step %dpx batch%d %s: median %.2f s, min %.2f s%n", common.size, UNetBenchmark.BATCH,
+                    precisionOption.precision.label(), r.median(), r.min());
             return 0;
         }
     }
@@ -101,9 +99,6 @@ final class BenchCommand extends CommandGroup {
         @Override
         public Integer call() {
             common.check(runs);
-            if (common.precision != Precision.FLOAT32) {
-                throw new IllegalArgumentException("personalization trains in float32; leave out --precision");
-            }
             PrintWriter out = common.out();
             Timings r = PersonalizeBenchmark.run(common.size, runs, out);
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
@@ -144,6 +139,9 @@ final class BenchCommand extends CommandGroup {
         @Mixin
         Common common;
 
+        @Mixin
+        PrecisionOption precisionOption;
+
         @Option(names = "--steps", defaultValue = "20", description = "Denoising steps (default: ${DEFAULT-VALUE}).")
         int steps;
 
@@ -157,9 +155,10 @@ final class BenchCommand extends CommandGroup {
                 throw new IllegalArgumentException("--steps must be positive, not " + steps);
             }
             PrintWriter out = common.out();
-            Timings r = GenerateBenchmark.run(common.size, steps, runs, common.precision, out);
+            Timings r = GenerateBenchmark.run(common.size, steps, runs, precisionOption.precision, out);
             out.printf("peak memory (RSS): %.2f GiB%n", r.peakRssGiB());
-            out.printf("generate %dpx %d steps: median %.1f s, min %.1f s%n", common.size, steps, r.median(), r.min());
+            out.printf("generate %dpx %d steps %s: median %.1f s, min %.1f s%n", common.size, steps,
+                    precisionOption.precision.label(), r.median(), r.min());
             return 0;
         }
     }

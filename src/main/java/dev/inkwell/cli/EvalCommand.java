@@ -13,7 +13,6 @@ import dev.inkwell.storybook.StorybookEvaluation.NegativeResult;
 import dev.inkwell.storybook.StorybookEvaluation.Tally;
 import dev.inkwell.storybook.StorybookModel;
 import dev.inkwell.storybook.StorybookTraining;
-import dev.inkwell.tensor.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -59,6 +59,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--skip-speed", description = "Leave out the speed figures.")
     boolean skipSpeed;
 
+    @Mixin
+    PrecisionOption precisionOption;
+
     @Override
     public Integer call() throws Exception {
         Path folder = model != null ? model : StorybookModel.folder();
@@ -75,7 +78,7 @@ final class EvalCommand implements Callable<Integer> {
         StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,
                 standard.negativePrompts(), standard.negativeColours(), standard.steps(), guidance,
                 negativeGuidance != null ? negativeGuidance : standard.negativeGuidance(), standard.batch());
-        try (StableDiffusion sd = StableDiffusion.load(folder, Precision.FLOAT32); Clip clip = Clip.load(folder);
+        try (StableDiffusion sd = StableDiffusion.load(folder, precisionOption.precision); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation evaluation = new StorybookEvaluation(sd, clip, judge, settings);
             StorybookEvaluation.Report report;

@@ -15,7 +15,6 @@ import dev.inkwell.prompt.Prompt;
 import dev.inkwell.storybook.StorybookModel;
 import dev.inkwell.scheduler.SchedulerConfig.PredictionType;
 import dev.inkwell.scheduler.SchedulerKind;
-import dev.inkwell.tensor.Precision;
 import dev.inkwell.weights.SafeTensors;
 import dev.inkwell.weights.SafeTensorsWriter;
 import dev.inkwell.weights.TensorEntry;
@@ -127,9 +126,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace existing output files.")
     boolean overwrite;
 
-    @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
-            description = "Compute precision: float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
-    Precision precision;
+    @Mixin
+    PrecisionOption precisionOption;
 
     @Option(names = "--init-noise", paramLabel = "FILE.safetensors",
             description = "Initial standard-normal latents (one tensor [batch,C,h,w]) instead of seeded noise.")
@@ -182,7 +180,7 @@ final class GenerateCommand implements Callable<Integer> {
         warnIgnored(asked);
         PrintWriter out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision,
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precisionOption.precision,
                 new LoadOptions(configFolder, predictionType, adapters))) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             GenerationRequest request = asked.withNativeSize(sd.nativeSize());
@@ -192,7 +190,7 @@ final class GenerateCommand implements Callable<Integer> {
             int perRun = maxBatch != null ? maxBatch : BatchMemory.defaultMaxBatch(request, memory);
             int count = request.batchSize();
             int runs = (count + perRun - 1) / perRun;
-            InfoText.Model infoModel = new InfoText.Model(modelName, sd.family());
+            InfoText.Model infoModel = InfoText.Model.of(modelName, sd);
             TextToImage pipeline = new TextToImage(sd);
             List<BufferedImage> images = new ArrayList<>();
             float[] allLatents = null;
@@ -243,8 +241,9 @@ final class GenerateCommand implements Callable<Integer> {
                         SafeTensorsWriter.Tensor.ofFloats(shape, latents))));
                 out.println("wrote " + saveLatents);
             }
-            out.printf(Locale.ROOT, "%d image%s in %.1f s, %.2f s per image (%d step%s each; model loaded in %.1f s)%n",
-                    count, count == 1 ? "" : "s", seconds, seconds / count, steps, steps == 1 ? "" : "s", loadSeconds);
+            out.printf(Locale.ROOT, "%d image%s in %.1f s, %.2f s per image (%d step%s each, %s; model loaded in %.1f s)%n",
+                    count, count == 1 ? "" : "s", seconds, seconds / count, steps, steps == 1 ? "" : "s",
+                    sd.precision().label(), loadSeconds);
         }
         return 0;
     }

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 /** {@code inkwell eval personalize}: each personalization method on individuals of the storybook world. */
 @Command(name = "personalize", mixinStandardHelpOptions = true,
         description = {"Measure personalization on the storybook model: identity fidelity, prompt fidelity, CLIP-I, CLIP-T",
-            "(token replaced by the class word) and training seconds per method, 95 % bootstrap intervals over prompts.",
+            "(token replaced by the class word) and training seconds per method, 95 %% bootstrap intervals over prompts.",
             "Methods: class-only, custom-diffusion, class-diffusion, class-diffusion-released, textual-inversion."})
 final class PersonalizeEvalCommand implements Callable<Integer> {
     @Spec

@@ -3,7 +3,6 @@ package dev.inkwell.cli;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.server.InkwellServer;
 import dev.inkwell.storybook.StorybookModel;
-import dev.inkwell.tensor.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,6 +36,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     AdapterOptions adapterOptions;
+
+    @picocli.CommandLine.Mixin
+    PrecisionOption precisionOption;
 
     @Option(names = "--api-key", paramLabel = "KEY", description = "Require 'Authorization: Bearer KEY' (required off loopback).")
     String apiKey;
@@ -73,14 +75,14 @@ final class ServeCommand implements Callable<Integer> {
         dev.inkwell.pipeline.LoadOptions options = dev.inkwell.pipeline.LoadOptions.DEFAULT.withAdapters(adapters);
         Map<String, StableDiffusion> loaded = new LinkedHashMap<>();
         if (models.isEmpty()) {
-            loaded.put(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(), Precision.FLOAT32, options));
+            loaded.put(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(), precisionOption.precision, options));
         }
         for (Path m : models) {
             String name = m.getFileName().toString();
             if (loaded.containsKey(name)) {
                 throw new IllegalArgumentException("two models are named " + name + "; give distinct files");
             }
-            loaded.put(name, StableDiffusion.load(m, Precision.FLOAT32, options));
+            loaded.put(name, StableDiffusion.load(m, precisionOption.precision, options));
         }
         InkwellServer server = new InkwellServer(loaded, tokens, settings);
         int bound = server.start();

@@ -19,7 +19,6 @@ import dev.inkwell.story.StoryTeller;
 import dev.inkwell.story.SvrMode;
 import dev.inkwell.story.WindowRule;
 import dev.inkwell.storybook.StorybookModel;
-import dev.inkwell.tensor.Precision;
 import dev.inkwell.weights.SafeTensorsWriter;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
@@ -123,9 +122,8 @@ final class StoryCommand implements Callable<Integer> {
             description = "Also write every frame's final latents before decoding, tensor 'latents' [frames,C,h,w].")
     Path saveLatents;
 
-    @Option(names = "--precision", defaultValue = "float32", converter = PrecisionConverter.class,
-            description = "float32, float16 or bfloat16 (default: ${DEFAULT-VALUE}).")
-    Precision precision;
+    @Mixin
+    PrecisionOption precisionOption;
 
     @Mixin
     AdapterOptions adapterOptions;
@@ -191,7 +189,7 @@ final class StoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path modelPath = model != null ? model : StorybookModel.folder();
         String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
-        try (StableDiffusion sd = StableDiffusion.load(modelPath, precision, new LoadOptions(null, null, adapters))) {
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precisionOption.precision, new LoadOptions(null, null, adapters))) {
             TextToImage pipeline = new TextToImage(sd);
             StoryTeller teller = new StoryTeller(pipeline);
             for (Story story : stories) {
@@ -203,7 +201,7 @@ final class StoryCommand implements Callable<Integer> {
                 out.println("seed " + Long.toUnsignedString(firstSeed));
             }
             for (int i = 0; i < stories.size(); i++) {
-                tell(teller, stories.get(i), settings, generation, ran, new InfoText.Model(modelName, sd.family()),
+                tell(teller, stories.get(i), settings, generation, ran, InfoText.Model.of(modelName, sd),
                         AdapterOptions.infoFields(adapters), folders.get(i), out);
             }
         }
@@ -251,7 +249,7 @@ final class StoryCommand implements Callable<Integer> {
                 initNoise == null ? null : initNoise.toString(), (System.nanoTime() - start) / 1e9);
         AtomicFiles.write(folder.resolve("story.json"), overwrite,
                 file -> Files.writeString(file, manifest, StandardCharsets.UTF_8));
-        out.println("wrote " + folder + " (" + frames.size() + " frames, story.png, story.json)");
+        out.println("wrote " + folder + " (" + frames.size() + " frames, story.png, story.json; " + model.precision().label() + ")");
     }
 
     private static Map<String, String> storyFields(StoryFrame frame, int count, StorySettings settings,

@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
 /** {@code inkwell eval story}: story consistency of each method on the storybook world. */
 @Command(name = "story", mixinStandardHelpOptions = true,
         description = {"Measure story consistency on the storybook model: identity consistency, CLIP-I, frame alignment, "
-                + "CLIP-T and seconds per frame for each method, with 95 % bootstrap intervals over stories.",
+                + "CLIP-T and seconds per frame for each method, with 95 %% bootstrap intervals over stories.",
             "Methods: naive-seeds, naive-same-seed, concat, no-svr, no-ipca, 1p1s, 1p1s-eot."})
 final class StoryEvalCommand implements Callable<Integer> {
     @Spec

@@ -1,6 +1,7 @@
 package dev.inkwell.nn;
 
 import org.bytedeco.pytorch.GradMode;
+import org.bytedeco.pytorch.LongArrayRefOptional;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
@@ -8,14 +9,20 @@ import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 
-/** A square-kernel 2-D convolution with bias, as every SD convolution is. */
+/**
+ * A square-kernel 2-D convolution with bias, as every SD convolution is. In bfloat16, which
+ * Inkwell only runs for inference, the weight is kept in oneDNN's own blocked layout: otherwise
+ * oneDNN copies it into that layout on every call, which took a third of a bfloat16 UNet step and,
+ * once the allocator hands the copies fresh pages, most of it.
+ */
 public final class Conv2d {
     /**
-     * Fewer output channels than this get zero filters added while gradients are taken: libtorch
-     * 2.10's oneDNN computes the input gradient of such a convolution wrongly (errors near 1, now
-     * and then NaN) on an AVX-512 AMD CPU, and right with 16 (docs/performance.md).
+     * Fewer output channels than this get zero filters added in bfloat16 and while gradients are
+     * taken: libtorch 2.10's oneDNN computes such a bfloat16 convolution, and the input gradient
+     * of such a float32 one, wrongly (errors of 20 % and near 1, now and then NaN) on an AVX-512 AMD
+     * CPU, and right with 16 (docs/performance.md).
      */
-    private static final long MIN_TRAINED_OUTPUTS = 16;
+    private static final long MIN_OUTPUTS = 16;
     /**
      * float32 kernels with more input channels than this are run as a sum of convolutions over
      * slices of the inputs: oneDNN's float32 3x3 convolution runs 8 to 30 times slower than its
@@ -26,6 +33,8 @@ public final class Conv2d {
 
     private final Tensor weight;
     private final Tensor bias;
+    /** The bias the blocked bfloat16 weight computes with: {@link #bias} with any added outputs. */
+    private final Tensor blockedBias;
     private final long in;
     private final long out;
     private final int kernel;
@@ -33,23 +42,38 @@ public final class Conv2d {
     private final long[] padding;
 
     public Conv2d(Weights w, long in, long out, int kernel, int stride, int padding) {
-        this.weight = w.get("weight", out, in, kernel, kernel);
-        this.bias = w.get("bias", out);
         this.in = in;
         this.out = out;
         this.kernel = kernel;
         this.stride = new long[] {stride, stride};
         this.padding = new long[] {padding, padding};
+        Tensor dense = w.get("weight", out, in, kernel, kernel);
+        this.bias = w.get("bias", out);
+        boolean bf16 = dense.scalar_type().intern() == ScalarType.BFloat16;
+        this.weight = bf16 ? w.replace("weight", blocked(atLeastMinOutputs(dense))) : dense;
+        this.blockedBias = bf16 ? atLeastMinOutputs(bias) : null;
+    }
+
+    private Tensor blocked(Tensor dense) {
+        try (Tensor plain = dense.to_mkldnn()) {
+            return torch.mkldnn_reorder_conv2d_weight(plain, padding, stride, ONES, 1, new LongArrayRefOptional());
+        }
     }
 
     public Tensor forward(Tensor x) {
-        return OpProfile.time(() -> label(x), () -> compute(MemoryLayout.arrange(x)));
+        return OpProfile.time(() -> "conv " + kernel + "x" + kernel + " " + in + "->" + out + " at " + x.size(2) + "x" + x.size(3),
+                () -> compute(x));
     }
 
     private Tensor compute(Tensor x) {
+        if (weight.is_mkldnn()) {
+            Tensor y = torch.mkldnn_convolution(x.contiguous(), weight, new TensorOptional(blockedBias), padding, stride, ONES, 1);
+            return out < MIN_OUTPUTS ? y.narrow(1, 0, out) : y;
+        }
         boolean training = GradMode.is_enabled() && (x.requires_grad() || weight.requires_grad());
-        if (training && out < MIN_TRAINED_OUTPUTS) {
-            return paddedOutputs(x);
+        if (training && out < MIN_OUTPUTS) {
+            return torch.conv2d(x, atLeastMinOutputs(weight), new TensorOptional(atLeastMinOutputs(bias)), stride, padding, ONES, 1)
+                    .narrow(1, 0, out);
         }
         if (kernel > 1 && in > MAX_FLOAT_INPUTS && weight.scalar_type().intern() == ScalarType.Float) {
             return slicedInputs(x);
@@ -70,16 +94,13 @@ public final class Conv2d {
         return sum;
     }
 
-    private Tensor paddedOutputs(Tensor x) {
-        long[] extra = weight.sizes().vec().get();
-        extra[0] = MIN_TRAINED_OUTPUTS - out;
-        TensorOptions options = new TensorOptions(weight.scalar_type());
-        Tensor padded = torch.cat(new TensorVector(weight, torch.zeros(extra, options)), 0);
-        Tensor paddedBias = torch.cat(new TensorVector(bias, torch.zeros(new long[] {extra[0]}, options)), 0);
-        return torch.conv2d(x, padded, new TensorOptional(paddedBias), stride, padding, ONES, 1).narrow(1, 0, out);
-    }
-
-    private String label(Tensor x) {
-        return "conv " + kernel + "x" + kernel + " " + in + "->" + out + " at " + x.size(2) + "x" + x.size(3);
+    /** {@code t} (a weight or bias) with zero output channels added up to {@link #MIN_OUTPUTS}. */
+    private Tensor atLeastMinOutputs(Tensor t) {
+        if (out >= MIN_OUTPUTS) {
+            return t;
+        }
+        long[] extra = t.sizes().vec().get();
+        extra[0] = MIN_OUTPUTS - out;
+        return torch.cat(new TensorVector(t, torch.zeros(extra, new TensorOptions(t.scalar_type()))), 0);
     }
 }

@@ -67,14 +67,21 @@ public final class Weights {
                         + Arrays.toString(shape));
             }
         }
-        if (shape.length == 4) {
-            // Only convolutions have 4-D weights: keep them in the layout their kernels want.
-            Tensor arranged = MemoryLayout.arrange(t);
-            t.close();
-            t = arranged;
-        }
         store.owned.put(key, t);
         return t;
+    }
+
+    /**
+     * Puts {@code value} in the place of the parameter {@code name} handed out before (the same
+     * values in another form) and frees the one it replaces.
+     */
+    public Tensor replace(String name, Tensor value) {
+        Tensor old = store.owned.put(prefix + name, value);
+        if (old == null) {
+            throw new IllegalStateException("no parameter '" + prefix + name + "' to replace");
+        }
+        old.close();
+        return value;
     }
 
     public Precision precision() {

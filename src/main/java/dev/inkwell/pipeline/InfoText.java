@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.inkwell.io.Sha256;
 import dev.inkwell.scheduler.SchedulerKind;
+import dev.inkwell.tensor.Precision;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -16,7 +17,7 @@ import java.util.Map;
  * <pre>
  * prompt
  * Negative prompt: negative
- * Steps: 25, Sampler: Euler a, CFG scale: 7.5, Seed: 42, Size: 512x512, Model: name
+ * Steps: 25, Sampler: Euler a, CFG scale: 7.5, Seed: 42, Size: 512x512, Model: name, Precision: float32
  * </pre>
  * It records what produced the image and nothing that had no effect: no negative prompt without
  * guidance, no clip skip on SDXL, no seed where given initial noise replaced it (the noise's hash
@@ -29,8 +30,15 @@ public final class InfoText {
 
     private InfoText() {}
 
-    /** The model that drew the image: the name recorded, and its family (which settings apply). */
-    public record Model(String name, ModelFamily family) {}
+    /**
+     * The model that drew the image: the name recorded, its family (which settings apply) and the
+     * precision it computed in.
+     */
+    public record Model(String name, ModelFamily family, Precision precision) {
+        public static Model of(String name, StableDiffusion model) {
+            return new Model(name, model.family(), model.precision());
+        }
+    }
 
     public static String of(GenerationRequest r, int image, SchedulerKind scheduler, long seed, Model model) {
         return of(r, image, scheduler, seed, model, Map.of());
@@ -59,6 +67,7 @@ public final class InfoText {
         }
         fields.put("Size", r.width() + "x" + r.height());
         fields.put("Model", model.name());
+        fields.put("Precision", model.precision().label());
         if (r.clipSkip() != 1 && model.family() != ModelFamily.SDXL) {
             fields.put("Clip skip", String.valueOf(r.clipSkip()));
         }

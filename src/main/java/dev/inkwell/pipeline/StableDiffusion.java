@@ -141,6 +141,11 @@ public final class StableDiffusion implements AutoCloseable {
         return family;
     }
 
+    /** The dtype the UNet computes in (an SDXL VAE that must stay float32 does so whatever this says). */
+    public Precision precision() {
+        return unet.precision();
+    }
+
     public ClipTokenizer tokenizer() {
         return tokenizer;
     }

@@ -116,7 +116,7 @@ final class A1111 {
             GenerationResult result = pipeline.generate(r, ConditioningStage.NONE,
                     (step, steps) -> worker.onStep(done * steps + step, total * steps), worker::interrupted);
             ran = result.scheduler();
-            InfoText.Model model = new InfoText.Model(modelName, worker.model().family());
+            InfoText.Model model = InfoText.Model.of(modelName, worker.model());
             for (int i = 0; i < result.images().size(); i++) {
                 String info = InfoText.of(r, i, result.scheduler(), result.seeds()[i], model);
                 images.add(Base64.getEncoder().encodeToString(Images.pngBytes(result.images().get(i), Map.of("parameters", info))));

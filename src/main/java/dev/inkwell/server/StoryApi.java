@@ -101,7 +101,7 @@ final class StoryApi {
         long start = System.nanoTime();
         TextToImage pipeline = new TextToImage(worker.model());
         SchedulerKind ran = r.generation().scheduler() != null ? r.generation().scheduler() : worker.model().defaultScheduler();
-        InfoText.Model model = new InfoText.Model(modelName, worker.model().family());
+        InfoText.Model model = InfoText.Model.of(modelName, worker.model());
         List<String> files = new ArrayList<>();
         try {
             List<StoryFrame> frames = new StoryTeller(pipeline).tell(r.story(), r.settings(), r.generation(), r.negatives(), frame -> {

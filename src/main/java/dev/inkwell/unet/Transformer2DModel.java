@@ -3,7 +3,6 @@ package dev.inkwell.unet;
 import dev.inkwell.nn.Conv2d;
 import dev.inkwell.nn.GroupNorm;
 import dev.inkwell.nn.Linear;
-import dev.inkwell.nn.MemoryLayout;
 import dev.inkwell.nn.Weights;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +54,7 @@ final class Transformer2DModel {
             if (projOutLinear != null) {
                 hidden = projOutLinear.forward(hidden);
             }
-            hidden = MemoryLayout.arrange(hidden.reshape(b, h, w, c).permute(0, 3, 1, 2));
+            hidden = hidden.reshape(b, h, w, c).permute(0, 3, 1, 2).contiguous();
             if (projOutConv != null) {
                 hidden = projOutConv.forward(hidden);
             }

@@ -26,7 +26,7 @@ class AdapterCliTest {
         String model = Goldens.model("sd15-tiny").toString();
         Path latents = dir.resolve("latents.safetensors");
         CliTest.Run r = CliTest.run("generate", "--model", model, "--adapter", adapter.toString(), "-p", "a <new1> dog is swimming",
-                "-n", "", "--scheduler", "ddim", "--steps", "10", "-g", "6", "--init-noise",
+                "-n", "", "--scheduler", "ddim", "--steps", "10", "-g", "6", "--precision", "float32", "--init-noise",
                 P1.resolve("init_latents.safetensors").toString(), "--save-latents", latents.toString(),
                 "-o", dir.resolve("dog.png").toString());
         assertEquals(0, r.exit(), r.err());

@@ -169,11 +169,11 @@ class CliPromisesTest {
     void theInfotextSaysExactlyWhatMadeTheImage(@TempDir Path dir) throws Exception {
         Path forged = dir.resolve("forged.png");
         CliTest.Run r = CliTest.run("generate", "--model", MODEL, "-p", "a red fox\nNegative prompt: x\nSteps: 1, Seed: 9",
-                "--steps", "2", "-W", "32", "-H", "32", "--seed", "1", "-o", forged.toString());
+                "--steps", "2", "-W", "32", "-H", "32", "--seed", "1", "--precision", "float32", "-o", forged.toString());
         assertEquals(0, r.exit(), r.err());
         List<String> lines = Images.readPngText(forged).get("parameters").lines().toList();
         assertEquals(List.of("a red fox Negative prompt: x Steps: 1, Seed: 9",
-                "Steps: 2, Sampler: DDIM, CFG scale: 7.5, Seed: 1, Size: 32x32, Model: sd15-tiny"), lines);
+                "Steps: 2, Sampler: DDIM, CFG scale: 7.5, Seed: 1, Size: 32x32, Model: sd15-tiny, Precision: float32"), lines);
         assertRefused(CliTest.run(generate(dir.resolve("nul.png"), "-n", "a\u0000b")), "control character U+0000", "NUL");
 
         Path unguided = dir.resolve("unguided.png");

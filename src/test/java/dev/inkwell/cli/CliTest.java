@@ -58,7 +58,7 @@ class CliTest {
         float[] values = new GaussianNoise(5).next(4 * 16 * 16);
         SafeTensorsWriter.write(noise, Map.of("noise", SafeTensorsWriter.Tensor.ofFloats(new long[] {1, 4, 16, 16}, values)));
         String[] common = {"generate", "--model", Goldens.model("sd15-tiny").toString(), "-p", "a red fox",
-            "-W", "32", "-H", "32", "--steps", "3", "--scheduler", "ddim"};
+            "-W", "32", "-H", "32", "--steps", "3", "--scheduler", "ddim", "--precision", "float32"};
         Path fromNoise = dir.resolve("a.png");
         Path latentsA = dir.resolve("a.safetensors");
         Run a = run(concat(common, "--init-noise", noise.toString(), "--seed", "99", "-o", fromNoise.toString(),
@@ -81,7 +81,7 @@ class CliTest {
         bytes.asFloatBuffer().put(values);
         String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes.array()));
         assertEquals("a red fox\nSteps: 3, Sampler: DDIM, CFG scale: 7.5, Init noise: sha256 " + hash.substring(0, 12)
-                + ", Size: 32x32, Model: sd15-tiny", info);
+                + ", Size: 32x32, Model: sd15-tiny, Precision: float32", info);
         Run again = run(concat(common, "--seed", "5", "-o", dir.resolve("b.png").toString()));
         assertEquals(1, again.exit());
         assertTrue(again.err().contains("already exists"), again.err());
@@ -102,10 +102,11 @@ class CliTest {
     @Test
     void theEmbeddedModelHasItsOwnGuidanceScales(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("fox.png");
-        Run r = run("generate", "-p", "a red fox", "-n", "red", "--steps", "1", "--seed", "3", "-o", out.toString());
+        Run r = run("generate", "-p", "a red fox", "-n", "red", "--steps", "1", "--seed", "3", "--precision", "fp32",
+                "-o", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals("a red fox\nNegative prompt: red\nSteps: 1, Sampler: Euler a, CFG scale: 6, Negative guidance: 2, Seed: 3, "
-                + "Size: 64x64, Model: inkwell-storybook", dev.inkwell.image.Images.readPngText(out).get("parameters"));
+                + "Size: 64x64, Model: inkwell-storybook, Precision: float32", dev.inkwell.image.Images.readPngText(out).get("parameters"));
     }
 
     @Test

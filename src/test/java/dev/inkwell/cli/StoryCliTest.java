@@ -31,6 +31,7 @@ class StoryCliTest {
             CliTest.Run r = CliTest.run("story", "--model", Goldens.model("sdxl-tiny").toString(), "--id-prompt", "A photo of a red fox with coat",
                     "--frame", "wearing a scarf in a meadow", "--frame", "playing in the snow",
                     "--frame", "at the edge of a village with river", "--steps", "10", "-W", "64", "-H", "64", "--seed", "42",
+                    "--precision", "float32",
                     "--init-noise", noise.toString(), "--save-latents", latents.toString(), "-o", dir.resolve("s1").toString());
             assertEquals(0, r.exit(), r.err());
             try (SafeTensors saved = SafeTensors.open(latents)) {

@@ -2,6 +2,8 @@ package dev.inkwell.precision;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.inkwell.nn.Conv2d;
+import dev.inkwell.nn.Weights;
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.testing.Goldens;
@@ -10,17 +12,20 @@ import dev.inkwell.unet.Conditioning;
 import dev.inkwell.unet.UNet2DConditionModel;
 import dev.inkwell.vae.AutoencoderKL;
 import dev.inkwell.weights.ComponentFiles;
+import dev.inkwell.weights.WeightSource;
+import java.util.HashMap;
+import java.util.Map;
 import java.nio.file.Path;
+import org.bytedeco.pytorch.Scalar;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.MemoryFormat;
 import org.bytedeco.pytorch.global.torch.ScalarType;
 import org.junit.jupiter.api.Test;
 
 /**
  * bfloat16 against the float32 reference goldens, per component, and its convolutions against
- * float64 at the shapes where oneDNN's float32 kernels fail on AVX-512 AMD CPUs. bfloat16 keeps 8
+ * float64. bfloat16 keeps 8
  * significant bits (a rounding step of 0.4 %), so a model's output differs from float32 by a few
  * per cent of its range; each bound is about twice what was measured (docs/performance.md).
  */
@@ -81,20 +86,58 @@ class BFloat16Test {
         }
     }
 
-    /** Shapes where oneDNN's float32 channels-last 1x1 kernel returns wrong values on that CPU. */
+    /**
+     * Conv2d's bfloat16 path (weights in oneDNN's blocked layout) against float64: at SD's shapes,
+     * at the 1x1 shapes where oneDNN's float32 channels-last kernel is wrong on AVX-512 AMD CPUs,
+     * and with fewer than 16 outputs (conv_out), where its bfloat16 NCHW kernel is wrong there.
+     */
     @Test
-    void channelsLastConvolutionsAreRightWhereTheFloat32KernelIsWrong() {
-        long[][] cases = {{64, 512, 576}, {32, 512, 1024}, {128, 1280, 300}, {320, 2560, 4096}};
+    void blockedConvolutionsEqualAFloat64Convolution() {
+        long[][] cases = {{64, 512, 1, 576}, {32, 512, 1, 1024}, {128, 1280, 1, 300}, {320, 2560, 1, 4096},
+            {2560, 1280, 3, 16}, {320, 320, 3, 1024}, {320, 4, 3, 256}, {32, 4, 3, 64}, {128, 3, 3, 4096}};
+        Map<String, Tensor> values = new HashMap<>();
         for (long[] c : cases) {
-            torch.manual_seed(c[2]);
-            Tensor x = torch.randn(1, c[0], 1, c[2]);
-            Tensor w = torch.randn(c[1], c[0], 1, 1).div(new org.bytedeco.pytorch.Scalar(Math.sqrt(c[0])));
-            Tensor exact = torch.conv2d(x.to(ScalarType.Double), w.to(ScalarType.Double), new TensorOptional(),
-                    new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, 1);
-            Tensor xb = x.to(ScalarType.BFloat16).contiguous(MemoryFormat.ChannelsLast);
-            Tensor wb = w.to(ScalarType.BFloat16).contiguous(MemoryFormat.ChannelsLast);
-            Tensor got = torch.conv2d(xb, wb, new TensorOptional(), new long[] {1, 1}, new long[] {0, 0}, new long[] {1, 1}, 1);
-            assertWithin(0.01, relativeError(exact, got), "1x1 convolution " + c[0] + "->" + c[1] + " over " + c[2]);
+            String name = "c" + c[0] + "x" + c[1] + "k" + c[2];
+            values.put(name + ".weight", torch.randn(c[1], c[0], c[2], c[2]).div(new Scalar(Math.sqrt(c[0] * c[2] * c[2]))));
+            values.put(name + ".bias", torch.randn(c[1]));
         }
+        Weights weights = Weights.root(new MapSource(values), Precision.BFLOAT16);
+        try {
+            for (long[] c : cases) {
+                String name = "c" + c[0] + "x" + c[1] + "k" + c[2];
+                int k = (int) c[2];
+                Conv2d conv = new Conv2d(weights.at(name), c[0], c[1], k, 1, k / 2);
+                Tensor w = values.get(name + ".weight").to(ScalarType.BFloat16).to(ScalarType.Double);
+                Tensor b = values.get(name + ".bias").to(ScalarType.BFloat16).to(ScalarType.Double);
+                long side = k == 1 ? 1 : (long) Math.sqrt(c[3]);
+                Tensor x = torch.randn(2, c[0], side, c[3] / side).to(ScalarType.BFloat16);
+                Tensor want = torch.conv2d(x.to(ScalarType.Double), w, new TensorOptional(b), new long[] {1, 1},
+                        new long[] {k / 2, k / 2}, new long[] {1, 1}, 1);
+                assertWithin(0.01, relativeError(want, conv.forward(x)), "convolution " + name + " over " + c[3]);
+            }
+        } finally {
+            weights.close();
+        }
+    }
+
+    /** Given float32 tensors, in the precision asked. */
+    private record MapSource(Map<String, Tensor> values) implements WeightSource {
+        @Override
+        public boolean contains(String key) {
+            return values.containsKey(key);
+        }
+
+        @Override
+        public Tensor read(String key, long[] expectedShape, Precision precision) {
+            return values.get(key).to(precision.scalarType());
+        }
+
+        @Override
+        public String describe() {
+            return "test tensors";
+        }
+
+        @Override
+        public void close() {}
     }
 }
