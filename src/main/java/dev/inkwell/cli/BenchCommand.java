@@ -108,8 +108,8 @@ final class BenchCommand extends CommandGroup {
     }
 
     @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Small txt2img jobs on the embedded model: direct library calls, then the same through the server"
-                    + " from concurrent clients; throughput, p50/p95 latency and the server's overhead.")
+            description = "Small txt2img jobs on the embedded model: direct library calls and the same through the server"
+                    + " from concurrent clients, in alternating rounds; throughput, p50/p95 latency, the server's overhead, memory.")
     static final class Serve implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -123,12 +123,16 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--steps", defaultValue = "10", description = "Denoising steps per job (default: ${DEFAULT-VALUE}).")
         int steps;
 
+        @Option(names = "--rounds", defaultValue = "4",
+                description = "Alternations of direct and served jobs, the jobs split between them (default: ${DEFAULT-VALUE}).")
+        int rounds;
+
         @Override
         public Integer call() throws Exception {
-            if (jobs < 1 || clients < 1 || steps < 1) {
-                throw new IllegalArgumentException("--jobs, --clients and --steps must be positive");
+            if (jobs < 1 || clients < 1 || steps < 1 || rounds < 1) {
+                throw new IllegalArgumentException("--jobs, --clients, --steps and --rounds must be positive");
             }
-            ServeBenchmark.run(jobs, clients, steps, spec.commandLine().getOut());
+            ServeBenchmark.run(jobs, clients, steps, rounds, spec.commandLine().getOut());
             return 0;
         }
     }
