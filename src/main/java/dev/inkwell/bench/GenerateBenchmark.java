@@ -3,6 +3,7 @@ package dev.inkwell.bench;
 import dev.inkwell.checkpoint.CheckpointType;
 import dev.inkwell.checkpoint.RandomCheckpoint;
 import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
 import dev.inkwell.scheduler.SchedulerKind;
@@ -18,7 +19,7 @@ public final class GenerateBenchmark {
 
     public static Timings run(int size, int steps, int runs, Precision precision, PrintWriter log) {
         long loadStart = System.nanoTime();
-        try (StableDiffusion sd = StableDiffusion.of(new RandomCheckpoint(CheckpointType.SD1, 0), precision)) {
+        try (StableDiffusion sd = StableDiffusion.of(new RandomCheckpoint(CheckpointType.SD1, 0), precision, LoadOptions.DEFAULT.withGenerationOnly())) {
             log.printf("model built in %.1f s%n", (System.nanoTime() - loadStart) / 1e9);
             GenerationRequest request = GenerationRequest.of("a watercolor painting of a lighthouse at dusk")
                     .withNegativePrompt("blurry, low quality").withSize(size, size).withSteps(steps)

@@ -33,7 +33,7 @@ public final class UNetBenchmark {
         UNetConfig config = UNetConfig.from(sd15.config("unet"));
         double[] seconds = new double[runs];
         try (NoGradGuard noGrad = new NoGradGuard();
-                UNet2DConditionModel unet = new UNet2DConditionModel(config, sd15.weights("unet"), precision)) {
+                UNet2DConditionModel unet = new UNet2DConditionModel(config, sd15.weights("unet"), precision, true)) {
             TensorOptions options = new TensorOptions(precision.scalarType());
             Tensor sample = torch.randn(new long[] {BATCH, 4, size / 8, size / 8}, options);
             Tensor context = torch.randn(new long[] {BATCH, 77, config.crossAttentionDim()}, options);

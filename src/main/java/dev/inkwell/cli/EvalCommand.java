@@ -4,6 +4,7 @@ import dev.inkwell.clip.Clip;
 import dev.inkwell.judge.Attribute;
 import dev.inkwell.judge.Judge;
 import dev.inkwell.pipeline.GenerationRequest;
+import dev.inkwell.pipeline.LoadOptions;
 import dev.inkwell.pipeline.ProgressListener;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
@@ -78,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
         StorybookEvaluation.Settings settings = new StorybookEvaluation.Settings(seed, standard.judgeScenes(), prompts,
                 standard.negativePrompts(), standard.negativeColours(), standard.steps(), guidance,
                 negativeGuidance != null ? negativeGuidance : standard.negativeGuidance(), standard.batch());
-        try (StableDiffusion sd = StableDiffusion.load(folder, precisionOption.precision); Clip clip = Clip.load(folder);
+        try (StableDiffusion sd = StableDiffusion.load(folder, precisionOption.precision, LoadOptions.DEFAULT.withGenerationOnly()); Clip clip = Clip.load(folder);
                 Judge judge = Judge.load(judgeFolder)) {
             StorybookEvaluation evaluation = new StorybookEvaluation(sd, clip, judge, settings);
             StorybookEvaluation.Report report;

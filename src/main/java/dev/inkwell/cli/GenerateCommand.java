@@ -181,7 +181,7 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long loadStart = System.nanoTime();
         try (StableDiffusion sd = StableDiffusion.load(modelPath, precisionOption.precision,
-                new LoadOptions(configFolder, predictionType, adapters))) {
+                new LoadOptions(configFolder, predictionType, adapters, true))) {
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
             GenerationRequest request = asked.withNativeSize(sd.nativeSize());
             long memory = BatchMemory.physicalMemory();

@@ -72,7 +72,7 @@ final class ServeCommand implements Callable<Integer> {
         for (int i = 0; i < adapters.size(); i++) {
             tokens.put(adapterOptions.folders.get(i).getFileName().toString(), List.copyOf(adapters.get(i).tokens().keySet()));
         }
-        dev.inkwell.pipeline.LoadOptions options = dev.inkwell.pipeline.LoadOptions.DEFAULT.withAdapters(adapters);
+        dev.inkwell.pipeline.LoadOptions options = dev.inkwell.pipeline.LoadOptions.DEFAULT.withAdapters(adapters).withGenerationOnly();
         Map<String, StableDiffusion> loaded = new LinkedHashMap<>();
         if (models.isEmpty()) {
             loaded.put(StorybookModel.NAME, StableDiffusion.load(StorybookModel.folder(), precisionOption.precision, options));

@@ -189,7 +189,7 @@ final class StoryCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path modelPath = model != null ? model : StorybookModel.folder();
         String modelName = model != null ? model.getFileName().toString() : StorybookModel.NAME;
-        try (StableDiffusion sd = StableDiffusion.load(modelPath, precisionOption.precision, new LoadOptions(null, null, adapters))) {
+        try (StableDiffusion sd = StableDiffusion.load(modelPath, precisionOption.precision, new LoadOptions(null, null, adapters, true))) {
             TextToImage pipeline = new TextToImage(sd);
             StoryTeller teller = new StoryTeller(pipeline);
             for (Story story : stories) {

@@ -7,20 +7,19 @@ import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.TensorOptions;
 import org.bytedeco.pytorch.TensorVector;
 import org.bytedeco.pytorch.global.torch;
-import org.bytedeco.pytorch.global.torch.ScalarType;
 
 /**
- * A square-kernel 2-D convolution with bias, as every SD convolution is. In bfloat16, which
- * Inkwell only runs for inference, the weight is kept in oneDNN's own blocked layout: otherwise
- * oneDNN copies it into that layout on every call, which took a third of a bfloat16 UNet step and,
- * once the allocator hands the copies fresh pages, most of it.
+ * A square-kernel 2-D convolution with bias, as every SD convolution is. In a model that only
+ * generates (see {@link Weights#generationOnly()}) the weight is kept in oneDNN's own blocked
+ * layout: otherwise oneDNN copies it into that layout on every call, which took a third of a
+ * bfloat16 UNet step and, once the allocator hands the copies fresh pages, most of it.
  */
 public final class Conv2d {
     /**
-     * Fewer output channels than this get zero filters added in bfloat16 and while gradients are
-     * taken: libtorch 2.10's oneDNN computes such a bfloat16 convolution, and the input gradient
-     * of such a float32 one, wrongly (errors of 20 % and near 1, now and then NaN) on an AVX-512 AMD
-     * CPU, and right with 16 (docs/performance.md).
+     * Fewer output channels than this get zero filters added in the blocked layout and while
+     * gradients are taken: libtorch 2.10's oneDNN computes such a bfloat16 convolution, and the
+     * input gradient of such a float32 one, wrongly (errors of 20 % and near 1, now and then NaN)
+     * on an AVX-512 AMD CPU, and right with 16 (docs/performance.md).
      */
     private static final long MIN_OUTPUTS = 16;
     /**
@@ -49,9 +48,9 @@ public final class Conv2d {
         this.padding = new long[] {padding, padding};
         Tensor dense = w.get("weight", out, in, kernel, kernel);
         this.bias = w.get("bias", out);
-        boolean bf16 = dense.scalar_type().intern() == ScalarType.BFloat16;
-        this.weight = bf16 ? w.replace("weight", blocked(atLeastMinOutputs(dense))) : dense;
-        this.blockedBias = bf16 ? atLeastMinOutputs(bias) : null;
+        boolean blockedLayout = w.generationOnly();
+        this.weight = blockedLayout ? w.replace("weight", blocked(atLeastMinOutputs(dense))) : dense;
+        this.blockedBias = blockedLayout ? atLeastMinOutputs(bias) : null;
     }
 
     private Tensor blocked(Tensor dense) {
@@ -67,6 +66,9 @@ public final class Conv2d {
 
     private Tensor compute(Tensor x) {
         if (weight.is_mkldnn()) {
+            if (GradMode.is_enabled() && x.requires_grad()) {
+                throw new IllegalStateException("a model loaded for generation only cannot pass gradients");
+            }
             Tensor y = torch.mkldnn_convolution(x.contiguous(), weight, new TensorOptional(blockedBias), padding, stride, ONES, 1);
             return out < MIN_OUTPUTS ? y.narrow(1, 0, out) : y;
         }
@@ -75,7 +77,7 @@ public final class Conv2d {
             return torch.conv2d(x, atLeastMinOutputs(weight), new TensorOptional(atLeastMinOutputs(bias)), stride, padding, ONES, 1)
                     .narrow(1, 0, out);
         }
-        if (kernel > 1 && in > MAX_FLOAT_INPUTS && weight.scalar_type().intern() == ScalarType.Float) {
+        if (kernel > 1 && in > MAX_FLOAT_INPUTS) {
             return slicedInputs(x);
         }
         return torch.conv2d(x, weight, new TensorOptional(bias), stride, padding, ONES, 1);

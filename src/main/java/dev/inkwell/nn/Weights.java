@@ -27,7 +27,16 @@ public final class Weights {
     }
 
     public static Weights root(WeightSource source, Precision precision) {
-        return new Weights(new Store(source, precision), "");
+        return root(source, precision, false);
+    }
+
+    /**
+     * @param generationOnly whether the model will only generate, never pass gradients: modules
+     *     may then keep weights in layouts only their forward computation reads (always so in
+     *     bfloat16, which Inkwell does not train)
+     */
+    public static Weights root(WeightSource source, Precision precision, boolean generationOnly) {
+        return new Weights(new Store(source, precision, generationOnly || precision == Precision.BFLOAT16), "");
     }
 
     public Weights at(String child) {
@@ -88,6 +97,11 @@ public final class Weights {
         return store.precision;
     }
 
+    /** See {@link #root(WeightSource, Precision, boolean)}. */
+    public boolean generationOnly() {
+        return store.generationOnly;
+    }
+
     /**
      * Every parameter handed out so far, by full checkpoint key in load order: the tensors the
      * modules hold, so setting {@code requires_grad} or updating them in place acts on the model.
@@ -126,11 +140,13 @@ public final class Weights {
     private static final class Store {
         final WeightSource source;
         final Precision precision;
+        final boolean generationOnly;
         final Map<String, Tensor> owned = new LinkedHashMap<>();
 
-        Store(WeightSource source, Precision precision) {
+        Store(WeightSource source, Precision precision, boolean generationOnly) {
             this.source = source;
             this.precision = precision;
+            this.generationOnly = generationOnly;
         }
     }
 }

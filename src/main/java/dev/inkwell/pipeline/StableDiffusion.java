@@ -67,8 +67,9 @@ public final class StableDiffusion implements AutoCloseable {
                 te2 = loadTextEncoder(parts, "text_encoder_2", precision);
             }
             u = new UNet2DConditionModel(UNetConfig.from(parts.config("unet")),
-                    Adapters.overlay(parts.weights("unet"), Adapters.keyValues(options.adapters())), precision);
-            v = new AutoencoderKL(VaeConfig.from(parts.config("vae")), parts.weights("vae"), precision);
+                    Adapters.overlay(parts.weights("unet"), Adapters.keyValues(options.adapters())), precision,
+                    options.generationOnly());
+            v = new AutoencoderKL(VaeConfig.from(parts.config("vae")), parts.weights("vae"), precision, options.generationOnly());
         } catch (RuntimeException e) {
             closeAll(te, te2, u, v);
             throw e;

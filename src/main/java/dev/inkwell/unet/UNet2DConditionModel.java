@@ -35,9 +35,14 @@ public final class UNet2DConditionModel implements AutoCloseable {
     private final Conv2d convOut;
 
     public UNet2DConditionModel(UNetConfig c, WeightSource source, Precision precision) {
+        this(c, source, precision, false);
+    }
+
+    /** @param generationOnly see {@link Weights#root(WeightSource, Precision, boolean)} */
+    public UNet2DConditionModel(UNetConfig c, WeightSource source, Precision precision, boolean generationOnly) {
         Torch.init();
         this.config = c;
-        this.weights = Weights.root(source, precision);
+        this.weights = Weights.root(source, precision, generationOnly);
         Weights w = weights;
         int[] ch = c.blockOutChannels();
         timeProj = new Timesteps(ch[0], c.flipSinToCos(), c.freqShift());

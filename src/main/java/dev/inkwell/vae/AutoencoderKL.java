@@ -29,9 +29,14 @@ public final class AutoencoderKL implements AutoCloseable {
     private final Conv2d postQuantConv;
 
     public AutoencoderKL(VaeConfig c, WeightSource source, Precision precision) {
+        this(c, source, precision, false);
+    }
+
+    /** @param generationOnly see {@link Weights#root(WeightSource, Precision, boolean)} */
+    public AutoencoderKL(VaeConfig c, WeightSource source, Precision precision, boolean generationOnly) {
         Torch.init();
         this.config = c;
-        this.weights = Weights.root(source, c.forceUpcast() ? Precision.FLOAT32 : precision);
+        this.weights = Weights.root(source, c.forceUpcast() ? Precision.FLOAT32 : precision, generationOnly);
         encoder = new Encoder(weights.at("encoder"), c);
         decoder = new Decoder(weights.at("decoder"), c);
         long moments = 2L * c.latentChannels();

@@ -44,4 +44,18 @@ class Conv2dTest {
             root.close();
         }
     }
+
+    @Test
+    void aGenerationOnlyConvolutionRefusesToPassGradients() {
+        Torch.init();
+        Weights root = Weights.root(new RandomSource(4), Precision.FLOAT32, true);
+        try {
+            Conv2d conv = new Conv2d(root.at("c"), 8, 16, 3, 1, 1);
+            Tensor x = torch.randn(1, 8, 4, 4).requires_grad_(true);
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> conv.forward(x));
+            org.junit.jupiter.api.Assertions.assertEquals("a model loaded for generation only cannot pass gradients", e.getMessage());
+        } finally {
+            root.close();
+        }
+    }
 }
