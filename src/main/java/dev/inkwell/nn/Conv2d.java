@@ -23,16 +23,17 @@ public final class Conv2d {
      */
     private static final long MIN_OUTPUTS = 16;
     /**
-     * float32 kernels with more input channels than this are run as a sum of convolutions over
-     * slices of the inputs: oneDNN's float32 3x3 convolution runs 8 to 30 times slower than its
-     * peak past that (SD's 2560 and 1920 channels at 4x4 and 8x8), its slices at full speed.
+     * Plain-layout (float32, trainable) kernels with more input channels than this are run as a
+     * sum of convolutions over slices of the inputs: oneDNN's float32 3x3 convolution runs 8 to 30
+     * times slower than its peak past that (SD's 2560 and 1920 channels at 4x4 and 8x8), its
+     * slices at full speed.
      */
     private static final long MAX_FLOAT_INPUTS = 1280;
     private static final long[] ONES = {1, 1};
 
     private final Tensor weight;
     private final Tensor bias;
-    /** The bias the blocked bfloat16 weight computes with: {@link #bias} with any added outputs. */
+    /** The bias the blocked weight computes with: {@link #bias} with any added outputs. */
     private final Tensor blockedBias;
     private final long in;
     private final long out;
