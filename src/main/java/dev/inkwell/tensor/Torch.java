@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.LongPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerScope;
 import org.bytedeco.openblas.presets.openblas_nolapack;
 import org.bytedeco.pytorch.MemoryFormatOptional;
@@ -36,6 +37,15 @@ public final class Torch {
         // NNPACK cannot run on most x86 CPUs and says so on stderr at every convolution that asks.
         torch.globalContext().setUserEnabledNNPACK(false);
         initialised = true;
+    }
+
+    /**
+     * Gives the memory freed so far back to the operating system. The launcher has glibc keep
+     * freed memory for reuse (docs/performance.md), which is right between steps but keeps the
+     * plain copies of weights a model converted while loading as part of the process for good.
+     */
+    public static void releaseFreedMemory() {
+        Pointer.trimMemory();
     }
 
     /**

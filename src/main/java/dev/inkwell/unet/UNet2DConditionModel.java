@@ -73,6 +73,9 @@ public final class UNet2DConditionModel implements AutoCloseable {
         }
         convNormOut = new GroupNorm(w.at("conv_norm_out"), c.normGroups(), ch[0], c.normEps());
         convOut = new Conv2d(w.at("conv_out"), ch[0], c.outChannels(), 3, 1, 1);
+        if (weights.generationOnly()) {
+            Torch.releaseFreedMemory(); // the plain weights the convolutions replaced
+        }
     }
 
     public static UNet2DConditionModel load(Path dir, WeightSource source, Precision precision) {

@@ -44,6 +44,9 @@ public final class AutoencoderKL implements AutoCloseable {
         postQuantConv = c.usePostQuantConv()
                 ? new Conv2d(weights.at("post_quant_conv"), c.latentChannels(), c.latentChannels(), 1, 1, 0)
                 : null;
+        if (weights.generationOnly()) {
+            Torch.releaseFreedMemory(); // the plain weights the convolutions replaced
+        }
     }
 
     public static AutoencoderKL load(Path dir, WeightSource source, Precision precision) {
