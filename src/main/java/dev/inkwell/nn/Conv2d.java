@@ -11,22 +11,22 @@ import org.bytedeco.pytorch.global.torch;
 /**
  * A square-kernel 2-D convolution with bias, as every SD convolution is. In a model that only
  * generates (see {@link Weights#generationOnly()}) the weight is kept in oneDNN's own blocked
- * layout: otherwise oneDNN copies it into that layout on every call, which took a third of a
- * bfloat16 UNet step and, once the allocator hands the copies fresh pages, most of it.
+ * layout: otherwise oneDNN copies it into that layout on every call, a large share of a step
+ * (docs/performance.md).
  */
 public final class Conv2d {
     /**
      * Fewer output channels than this get zero filters added in the blocked layout and while
      * gradients are taken: libtorch 2.10's oneDNN computes such a bfloat16 convolution, and the
-     * input gradient of such a float32 one, wrongly (errors of 20 % and near 1, now and then NaN)
-     * on an AVX-512 AMD CPU, and right with 16 (docs/performance.md).
+     * input gradient of such a float32 one, wrongly (now and then NaN) on an AVX-512 AMD CPU, and
+     * right with 16 (docs/performance.md).
      */
     private static final long MIN_OUTPUTS = 16;
     /**
      * Plain-layout (float32, trainable) kernels with more input channels than this are run as a
-     * sum of convolutions over slices of the inputs: oneDNN's float32 3x3 convolution runs 8 to 30
-     * times slower than its peak past that (SD's 2560 and 1920 channels at 4x4 and 8x8), its
-     * slices at full speed.
+     * sum of convolutions over slices of the inputs: oneDNN's float32 3x3 convolution runs far
+     * below its peak past that (SD's 2560 and 1920 channels at small sizes), its slices at full
+     * speed (docs/performance.md).
      */
     private static final long MAX_FLOAT_INPUTS = 1280;
     private static final long[] ONES = {1, 1};

@@ -42,8 +42,9 @@ public final class Ops {
     }
 
     /**
-     * libtorch's CPU attention kernel runs bfloat16 about 30 times slower than float32, so reduced
-     * precision attends in float32 (which also keeps the softmax's sums exact) and comes back.
+     * libtorch's CPU attention kernel is far slower in bfloat16 than in float32
+     * (docs/performance.md), so reduced precision attends in float32, which also keeps the
+     * softmax's sums in float32, and comes back.
      */
     private static Tensor attentionIn32Bits(Tensor q, Tensor k, Tensor v, long heads, Tensor mask, boolean causal) {
         ScalarType type = q.scalar_type().intern();

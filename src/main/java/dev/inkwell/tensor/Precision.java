@@ -47,8 +47,8 @@ public enum Precision {
     }
 
     /**
-     * bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX), where it is about 2.5x
-     * faster than float32; float32 elsewhere, where bfloat16 would only be emulated, and off Linux.
+     * bfloat16 where the CPU computes it natively (AVX512-BF16 or AMX), where it is much faster
+     * than float32; float32 elsewhere, where bfloat16 would only be emulated, and off Linux.
      */
     public static Precision auto() {
         try {

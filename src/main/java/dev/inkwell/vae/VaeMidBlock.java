@@ -36,7 +36,7 @@ final class VaeMidBlock {
             long ch = x.size(1);
             long h = x.size(2);
             long w = x.size(3);
-            Tensor seq = attentionNorm.forward(x).reshape(b, ch, h * w).transpose(1, 2);
+            Tensor seq = attentionNorm.forward(x).view(b, ch, h * w).transpose(1, 2);
             Tensor attended = attention.forward(seq, null, null).transpose(1, 2).reshape(b, ch, h, w);
             x = attended.add(x);
         }
