@@ -15,13 +15,14 @@ public final class Linear {
     }
 
     /**
-     * float32 runs in OpenBLAS, on one core (see {@code Torch.init}), not as a channels-last
-     * oneDNN 1x1 convolution, which would use every core: libtorch 2.10's oneDNN returns wrong
-     * values for some shapes on AVX-512 AMD CPUs (docs/performance.md). bfloat16 runs in oneDNN's
-     * matrix product, on every core.
+     * float32 runs in OpenBLAS, one thread per product, large products split by rows over the
+     * cores ({@link RowSplitProduct}); not as a channels-last oneDNN 1x1 convolution: libtorch
+     * 2.10's oneDNN returns wrong values for some shapes on AVX-512 AMD CPUs
+     * (docs/performance.md). bfloat16 runs in oneDNN's matrix product, on every core.
      */
     public Tensor forward(Tensor x) {
         return OpProfile.time(() -> "linear " + weight.size(1) + "->" + weight.size(0) + " x" + x.numel() / x.size(-1) + " rows",
-                () -> torch.linear(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias)));
+                () -> RowSplitProduct.applies(x, weight) ? RowSplitProduct.forward(x, weight, bias)
+                        : torch.linear(x, weight, bias == null ? new TensorOptional() : new TensorOptional(bias)));
     }
 }

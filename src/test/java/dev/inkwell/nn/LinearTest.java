@@ -1,10 +1,12 @@
 package dev.inkwell.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.weights.RandomSource;
+import org.bytedeco.pytorch.NoGradGuard;
 import org.bytedeco.pytorch.Tensor;
 import org.bytedeco.pytorch.TensorOptional;
 import org.bytedeco.pytorch.global.torch;
@@ -36,6 +38,27 @@ class LinearTest {
                 double error = linear.forward(x).to(ScalarType.Double).sub(exact).abs().max().item_double();
                 double scale = exact.abs().max().item_double();
                 assertTrue(error <= 1e-5 * scale, in + "x" + out + " over " + rows + " rows: error " + error + " of " + scale);
+            }
+        } finally {
+            root.close();
+        }
+    }
+
+    /** Without gradients, large products split their rows over the cores: the same values as one product. */
+    @Test
+    void rowSplitProductsEqualOneProduct() {
+        Torch.init();
+        Weights root = Weights.root(new RandomSource(8), Precision.FLOAT32);
+        try (NoGradGuard noGrad = new NoGradGuard()) {
+            for (boolean bias : new boolean[] {true, false}) {
+                Linear linear = new Linear(root.at("p" + bias), 320, 2560, bias);
+                Tensor x = torch.randn(2, 1023, 320);
+                assertTrue(RowSplitProduct.applies(x, root.parameters().get("p" + bias + ".weight")));
+                Tensor whole = torch.linear(x, root.parameters().get("p" + bias + ".weight"),
+                        bias ? new TensorOptional(root.parameters().get("p" + bias + ".bias")) : new TensorOptional());
+                Tensor split = linear.forward(x);
+                assertEquals(java.util.Arrays.toString(whole.sizes().vec().get()), java.util.Arrays.toString(split.sizes().vec().get()));
+                assertEquals(0.0, split.sub(whole).abs().max().item_double(), 1e-5, "bias " + bias);
             }
         } finally {
             root.close();
