@@ -17,8 +17,9 @@ import java.util.stream.Stream;
 /**
  * Adapter folders in the formats diffusers reads and writes: the key/value weights as {@code
  * pytorch_custom_diffusion_weights.safetensors} ({@code unet.save_attn_procs}), each learned
- * embedding as a textual-inversion file ({@code {token: [hidden]}}, or A1111's {@code emb_params}
- * named by the file), recognised by content whatever its name (ClassDiffusion writes safetensors
+ * embedding as a textual-inversion file ({@code {token: [hidden]}}, A1111's {@code emb_params}
+ * named by the file, or an SDXL embedding's {@code clip_l} and {@code clip_g} rows, whose token is
+ * the file's name in angle brackets), recognised by content whatever its name (ClassDiffusion writes safetensors
  * bytes as {@code <new1>.bin}). Pickles are refused, never opened.
  */
 public final class AdapterFiles {
@@ -32,6 +33,9 @@ public final class AdapterFiles {
     public static final String INFO = "adapter.json";
     private static final String PROCESSOR = ".processor.to_";
     private static final String SUFFIX = "_custom_diffusion.weight";
+    /** An SDXL embedding's rows for the first (CLIP ViT-L) and the second (OpenCLIP bigG) text encoder. */
+    private static final String SDXL_FIRST = "clip_l";
+    private static final String SDXL_SECOND = "clip_g";
 
     private AdapterFiles() {}
 
@@ -42,6 +46,7 @@ public final class AdapterFiles {
         }
         Map<String, Adapter.KeyValue> keyValues = new LinkedHashMap<>();
         Map<String, float[]> tokens = new LinkedHashMap<>();
+        Map<String, float[]> secondTokens = new LinkedHashMap<>();
         List<Path> files;
         try (Stream<Path> list = Files.list(folder)) {
             files = list.filter(Files::isRegularFile).sorted().toList();
@@ -67,14 +72,14 @@ public final class AdapterFiles {
                 if (name.equals(WEIGHTS) || st.entries().keySet().stream().anyMatch(k -> k.endsWith(SUFFIX))) {
                     readKeyValues(st, keyValues);
                 } else {
-                    readEmbeddings(st, name, tokens);
+                    readEmbeddings(st, name, tokens, secondTokens);
                 }
             }
         }
         if (tokens.isEmpty() && keyValues.isEmpty()) {
             throw new IllegalArgumentException("adapter " + folder + " holds no " + WEIGHTS + " and no learned embedding");
         }
-        return new Adapter(tokens, keyValues);
+        return new Adapter(tokens, secondTokens, keyValues);
     }
 
     private static void readKeyValues(SafeTensors st, Map<String, Adapter.KeyValue> out) {
@@ -105,25 +110,39 @@ public final class AdapterFiles {
         }
     }
 
-    private static void readEmbeddings(SafeTensors st, String fileName, Map<String, float[]> out) {
-        for (TensorEntry e : st.entries().values()) {
-            long[] shape = e.shape();
-            boolean one = shape.length == 1 || (shape.length == 2 && shape[0] == 1);
-            if (!one) {
-                throw new IllegalArgumentException(st.path() + ": embedding '" + e.name() + "' has shape "
-                        + java.util.Arrays.toString(shape) + "; Inkwell reads one vector per token");
+    private static void readEmbeddings(SafeTensors st, String fileName, Map<String, float[]> out, Map<String, float[]> second) {
+        String stem = fileName.replaceFirst("\\.[^.]*$", "");
+        if (st.entries().keySet().equals(java.util.Set.of(SDXL_FIRST, SDXL_SECOND))) {
+            String token = Adapters.TOKEN.matcher(stem).matches() ? stem : "<" + stem + ">";
+            if (out.put(token, oneRow(st, st.entries().get(SDXL_FIRST))) != null) {
+                throw new IllegalArgumentException(st.path() + ": the token " + token + " is learned twice");
             }
-            String token = e.name().equals("emb_params") ? fileName.replaceFirst("\\.[^.]*$", "") : e.name();
-            if (out.put(token, st.floats(e.name())) != null) {
+            second.put(token, oneRow(st, st.entries().get(SDXL_SECOND)));
+            return;
+        }
+        for (TensorEntry e : st.entries().values()) {
+            String token = e.name().equals("emb_params") ? stem : e.name();
+            if (out.put(token, oneRow(st, e)) != null) {
                 throw new IllegalArgumentException(st.path() + ": the token " + token + " is learned twice");
             }
         }
     }
 
+    private static float[] oneRow(SafeTensors st, TensorEntry e) {
+        long[] shape = e.shape();
+        boolean one = shape.length == 1 || (shape.length == 2 && shape[0] == 1);
+        if (!one) {
+            throw new IllegalArgumentException(st.path() + ": embedding '" + e.name() + "' has shape "
+                    + java.util.Arrays.toString(shape) + "; Inkwell reads one vector per token");
+        }
+        return st.floats(e.name());
+    }
+
     /**
      * Writes {@code adapter} into {@code folder} (created if needed), each file atomically: the
      * key/value weights as {@link #WEIGHTS}, each token's embedding as {@code <name>.safetensors}
-     * (the token without angle brackets), and {@code info} as {@link #INFO}.
+     * (the token without angle brackets; an SDXL token's two rows as {@code clip_l} and {@code
+     * clip_g}), and {@code info} as {@link #INFO}.
      */
     public static void write(Adapter adapter, Path folder, String info, boolean overwrite) throws IOException {
         Files.createDirectories(folder);
@@ -137,8 +156,11 @@ public final class AdapterFiles {
             AtomicFiles.write(folder.resolve(WEIGHTS), overwrite, f -> SafeTensorsWriter.write(f, kv, metadata));
         }
         for (Map.Entry<String, float[]> t : adapter.tokens().entrySet()) {
-            Map<String, SafeTensorsWriter.Tensor> row = Map.of(t.getKey(),
-                    SafeTensorsWriter.Tensor.ofFloats(new long[] {t.getValue().length}, t.getValue()));
+            float[] second = adapter.secondTokens().get(t.getKey());
+            Map<String, SafeTensorsWriter.Tensor> row = second == null
+                    ? Map.of(t.getKey(), SafeTensorsWriter.Tensor.ofFloats(new long[] {t.getValue().length}, t.getValue()))
+                    : Map.of(SDXL_FIRST, SafeTensorsWriter.Tensor.ofFloats(new long[] {1, t.getValue().length}, t.getValue()),
+                            SDXL_SECOND, SafeTensorsWriter.Tensor.ofFloats(new long[] {1, second.length}, second));
             AtomicFiles.write(folder.resolve(fileName(t.getKey()) + ".safetensors"), overwrite,
                     f -> SafeTensorsWriter.write(f, row, metadata));
         }

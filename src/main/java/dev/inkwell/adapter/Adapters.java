@@ -45,6 +45,13 @@ public final class Adapters {
         return tokens;
     }
 
+    /** Every adapter's rows for SDXL's second text encoder ({@link Adapter#secondTokens()}), in order. */
+    public static Map<String, float[]> secondTokens(List<Adapter> adapters) {
+        Map<String, float[]> tokens = new LinkedHashMap<>();
+        adapters.forEach(a -> tokens.putAll(a.secondTokens()));
+        return tokens;
+    }
+
     /**
      * The key/value weights to load: Custom Diffusion trains one set for all the concepts of a run,
      * so two adapters with their own sets cannot both apply.

@@ -9,6 +9,7 @@ import dev.inkwell.image.Images;
 import dev.inkwell.personalize.SemanticPreservationLoss.Pooling;
 import dev.inkwell.pipeline.GenerationRequest;
 import dev.inkwell.pipeline.LoadOptions;
+import dev.inkwell.pipeline.ModelFamily;
 import dev.inkwell.pipeline.ProgressListener;
 import dev.inkwell.pipeline.StableDiffusion;
 import dev.inkwell.pipeline.TextToImage;
@@ -90,6 +91,10 @@ public final class Personalization {
     public static StableDiffusion load(Path model, List<Concept> concepts, LoadOptions options) {
         Map<String, float[]> rows = new LinkedHashMap<>();
         try (StableDiffusion base = StableDiffusion.load(model, Precision.FLOAT32, options)) {
+            if (base.family() == ModelFamily.SDXL) {
+                throw new IllegalArgumentException("personalize trains SD 1.x/2.x models and the embedded model, not SDXL"
+                        + " (SDXL embeddings and key/value weights made elsewhere load with --adapter)");
+            }
             Tensor table = base.textEncoder().parameters().get(TrainableParameters.TOKEN_EMBEDDING);
             for (Concept c : concepts) {
                 int id = base.tokenizer().idOf(c.initializer()).orElseThrow(() -> new IllegalArgumentException(

@@ -49,22 +49,14 @@ public final class StableDiffusion implements AutoCloseable {
         UNet2DConditionModel u = null;
         AutoencoderKL v = null;
         Map<String, float[]> tokens = Adapters.tokens(options.adapters());
-        if (xl && !tokens.isEmpty()) {
-            throw new IllegalArgumentException("learned tokens on SDXL models are not supported yet (adapter tokens "
-                    + tokens.keySet() + ")");
-        }
+        Map<String, float[]> secondTokens = Adapters.secondTokens(options.adapters());
+        requireRowsForEveryEncoder(tokens.keySet(), secondTokens.keySet(), xl);
         try {
-            tok = parts.tokenizer("tokenizer");
-            ClipTextConfig textConfig = ClipTextConfig.from(parts.config("text_encoder"));
-            Tensor rows = null;
-            if (!tokens.isEmpty()) {
-                tok = tok.withAddedTokens(List.copyOf(tokens.keySet()));
-                rows = tokenRows(tokens, textConfig.hiddenSize(), precision);
-            }
-            te = new ClipTextModel(textConfig, Weights.root(parts.weights("text_encoder"), precision), rows);
+            tok = parts.tokenizer("tokenizer").withAddedTokens(List.copyOf(tokens.keySet()));
+            te = textEncoder(parts, "text_encoder", tokens, precision);
             if (xl) {
-                tok2 = parts.tokenizer("tokenizer_2");
-                te2 = loadTextEncoder(parts, "text_encoder_2", precision);
+                tok2 = parts.tokenizer("tokenizer_2").withAddedTokens(List.copyOf(secondTokens.keySet()));
+                te2 = textEncoder(parts, "text_encoder_2", secondTokens, precision);
             }
             u = new UNet2DConditionModel(UNetConfig.from(parts.config("unet")),
                     Adapters.overlay(parts.weights("unet"), Adapters.keyValues(options.adapters())), precision,
@@ -121,6 +113,30 @@ public final class StableDiffusion implements AutoCloseable {
     }
 
     /** The adapters' token rows as one {@code [n, hidden]} tensor. */
+    /**
+     * An SDXL model needs each learned token's row for both text encoders (an SDXL embedding's
+     * {@code clip_l} and {@code clip_g}); SD 1.x/2.x take single-encoder embeddings only.
+     */
+    private static void requireRowsForEveryEncoder(java.util.Set<String> tokens, java.util.Set<String> second, boolean xl) {
+        for (String token : tokens) {
+            if (xl && !second.contains(token)) {
+                throw new IllegalArgumentException("the adapter's token " + token + " has one embedding row, for SD 1.x/2.x;"
+                        + " an SDXL model needs an SDXL embedding (clip_l and clip_g rows)");
+            }
+            if (!xl && second.contains(token)) {
+                throw new IllegalArgumentException("the adapter's token " + token + " is an SDXL embedding (clip_l and clip_g"
+                        + " rows); this model is SD 1.x/2.x");
+            }
+        }
+    }
+
+    /** The text encoder {@code component} with the learned tokens' rows after its vocabulary. */
+    private static ClipTextModel textEncoder(ModelParts parts, String component, Map<String, float[]> tokens, Precision precision) {
+        ClipTextConfig config = ClipTextConfig.from(parts.config(component));
+        Tensor rows = tokens.isEmpty() ? null : tokenRows(tokens, config.hiddenSize(), precision);
+        return new ClipTextModel(config, Weights.root(parts.weights(component), precision), rows);
+    }
+
     private static Tensor tokenRows(Map<String, float[]> tokens, int hidden, Precision precision) {
         float[] all = new float[tokens.size() * hidden];
         int i = 0;
@@ -132,10 +148,6 @@ public final class StableDiffusion implements AutoCloseable {
             System.arraycopy(t.getValue(), 0, all, i++ * hidden, hidden);
         }
         return Torch.floats(all, tokens.size(), hidden).to(precision.scalarType());
-    }
-
-    private static ClipTextModel loadTextEncoder(ModelParts parts, String component, Precision precision) {
-        return new ClipTextModel(ClipTextConfig.from(parts.config(component)), parts.weights(component), precision);
     }
 
     public ModelFamily family() {

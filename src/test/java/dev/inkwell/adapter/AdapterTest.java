@@ -16,9 +16,12 @@ import dev.inkwell.tensor.Precision;
 import dev.inkwell.tensor.Torch;
 import dev.inkwell.testing.Goldens;
 import dev.inkwell.weights.SafeTensors;
+import dev.inkwell.weights.SafeTensorsWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -94,5 +97,58 @@ class AdapterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdapterFiles.read(dir));
         assertTrue(e.getMessage().contains("is a PyTorch pickle, which Inkwell never opens")
                 && e.getMessage().contains(AdapterFiles.WEIGHTS), e.getMessage());
+    }
+
+    /**
+     * An SDXL embedding ({@code clip_l} and {@code clip_g} rows, the token named by the file) gives
+     * each text encoder its own row: a token whose rows are those of "dog" draws what "dog" draws.
+     */
+    @Test
+    void sdxlEmbeddingsGiveEachTextEncoderItsRow(@TempDir Path dir) throws Exception {
+        Path model = Goldens.model("sdxl-tiny");
+        int dog = 1929;
+        float[] first = vocabularyRow(model.resolve("text_encoder/model.safetensors"), dog);
+        float[] second = vocabularyRow(model.resolve("text_encoder_2/model.safetensors"), dog);
+        Path folder = Files.createDirectories(dir.resolve("dogx"));
+        SafeTensorsWriter.write(folder.resolve("dogx.safetensors"), Map.of(
+                "clip_l", SafeTensorsWriter.Tensor.ofFloats(new long[] {1, first.length}, first),
+                "clip_g", SafeTensorsWriter.Tensor.ofFloats(new long[] {1, second.length}, second)));
+        Adapter adapter = AdapterFiles.read(folder);
+        assertEquals(List.of("<dogx>"), List.copyOf(adapter.secondTokens().keySet()));
+        assertArrayEquals(first, adapter.tokens().get("<dogx>"));
+        assertArrayEquals(second, adapter.secondTokens().get("<dogx>"));
+
+        float[] learned = sdxlLatents(model, List.of(adapter), "a photo of a <dogx> in the snow");
+        float[] word = sdxlLatents(model, List.of(), "a photo of a dog in the snow");
+        assertClose(Torch.floats(word, word.length), Torch.floats(learned, learned.length), 1e-6, "latents");
+
+        Path written = dir.resolve("written");
+        AdapterFiles.write(adapter, written, null, false);
+        Adapter again = AdapterFiles.read(written);
+        assertArrayEquals(second, again.secondTokens().get("<dogx>"));
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StableDiffusion.load(Goldens.model("sd15-tiny"), Precision.FLOAT32, LoadOptions.DEFAULT.withAdapters(List.of(adapter))));
+        assertEquals("the adapter's token <dogx> is an SDXL embedding (clip_l and clip_g rows); this model is SD 1.x/2.x", e.getMessage());
+        Adapter sd15 = AdapterFiles.read(p1(dir));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> StableDiffusion.load(model, Precision.FLOAT32, LoadOptions.DEFAULT.withAdapters(List.of(new Adapter(sd15.tokens(), Map.of())))));
+        assertEquals("the adapter's token <new1> has one embedding row, for SD 1.x/2.x; an SDXL model needs an SDXL embedding"
+                + " (clip_l and clip_g rows)", e.getMessage());
+    }
+
+    private static float[] vocabularyRow(Path file, int id) {
+        try (SafeTensors st = SafeTensors.open(file)) {
+            float[] table = st.floats("text_model.embeddings.token_embedding.weight");
+            int hidden = (int) st.entries().get("text_model.embeddings.token_embedding.weight").shape()[1];
+            return Arrays.copyOfRange(table, id * hidden, (id + 1) * hidden);
+        }
+    }
+
+    private static float[] sdxlLatents(Path model, List<Adapter> adapters, String prompt) {
+        try (StableDiffusion sd = StableDiffusion.load(model, Precision.FLOAT32, LoadOptions.DEFAULT.withAdapters(adapters))) {
+            GenerationRequest request = GenerationRequest.of(prompt).withSteps(3).withSeed(5);
+            return new TextToImage(sd).generate(request, ProgressListener.NONE).latents();
+        }
     }
 }

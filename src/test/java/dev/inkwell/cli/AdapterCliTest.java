@@ -78,6 +78,8 @@ class AdapterCliTest {
                 dir.resolve("x").toString()},
             {"personalize", "--model", model, "--images", pictures.toString(), "--class", "dog", "--token", "new1",
                 "-o", dir.resolve("x").toString()},
+            {"personalize", "--model", Goldens.model("sdxl-tiny").toString(), "--images", pictures.toString(), "--class", "dog",
+                "-o", dir.resolve("x").toString()},
         }) {
             CliTest.Run refused = CliTest.run(bad);
             assertTrue(refused.exit() != 0 && refused.err().strip().lines().count() == 1, String.join(" ", bad) + ": " + refused.err());
