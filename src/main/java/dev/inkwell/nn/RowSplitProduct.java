@@ -17,9 +17,10 @@ import org.bytedeco.pytorch.global.torch.ScalarType;
 /**
  * Large float32 matrix products over every core. OpenBLAS runs on one thread ({@code Torch.init});
  * a product big enough to pay for the hand-over has its rows split between the calling thread
- * and helper threads, each part written straight into its rows of the result. Each output value
- * is computed by one thread in the same order as the whole product, so results do not depend on
- * the split. Only without gradients: autograd would need one operation.
+ * and helper threads, each part written straight into its rows of the result. The parts depend
+ * on the row and core counts only, never on timing, so a run repeats bit for bit; against one
+ * whole product they differ by float rounding. Only without gradients: autograd would need one
+ * operation.
  */
 final class RowSplitProduct {
     /** Below this many multiply-adds the hand-over costs more than the second core gives. */

@@ -44,7 +44,7 @@ class LinearTest {
         }
     }
 
-    /** Without gradients, large products split their rows over the cores: the same values as one product. */
+    /** Without gradients, large products split their rows over the cores: one product's values to float rounding. */
     @Test
     void rowSplitProductsEqualOneProduct() {
         Torch.init();
