@@ -52,32 +52,46 @@ final class RowSplitProduct {
         Tensor out = torch.empty(new long[] {rows, weight.size(0)}, x.options(), new MemoryFormatOptional());
         Tensor weightT = weight.t();
         List<Future<?>> helpers = new ArrayList<>();
-        long start = 0;
-        for (int p = 0; p < PARTS; p++) {
-            long end = rows * (p + 1) / PARTS;
-            long from = start;
-            if (p < PARTS - 1) {
-                helpers.add(HELPERS.submit(() -> {
-                    try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
-                        part(flat, weightT, bias, out, from, end);
-                    }
-                }));
-            } else {
-                part(flat, weightT, bias, out, from, end);
-            }
-            start = end;
+        for (int p = 0; p < PARTS - 1; p++) {
+            long from = rows * p / PARTS;
+            long to = rows * (p + 1) / PARTS;
+            helpers.add(HELPERS.submit(() -> {
+                try (PointerScope scope = new PointerScope(); NoGradGuard noGrad = new NoGradGuard()) {
+                    part(flat, weightT, bias, out, from, to);
+                }
+            }));
         }
-        for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during a matrix product", e);
-            } catch (ExecutionException e) {
-                throw new IllegalStateException("matrix product failed: " + e.getCause().getMessage(), e.getCause());
-            }
+        try {
+            part(flat, weightT, bias, out, rows * (PARTS - 1) / PARTS, rows);
+        } finally {
+            // The helpers write into tensors this thread's scope frees: they must be done first.
+            awaitAll(helpers);
         }
         return out.view(shape);
+    }
+
+    private static void awaitAll(List<Future<?>> helpers) {
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (Future<?> f : helpers) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    failure = new IllegalStateException("matrix product failed: " + e.getCause().getMessage(), e.getCause());
+                    break;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private static void part(Tensor x, Tensor weightT, Tensor bias, Tensor out, long from, long to) {
