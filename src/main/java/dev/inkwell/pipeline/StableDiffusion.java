@@ -112,7 +112,6 @@ public final class StableDiffusion implements AutoCloseable {
         return new StableDiffusion(parts, precision, options);
     }
 
-    /** The adapters' token rows as one {@code [n, hidden]} tensor. */
     /**
      * An SDXL model needs each learned token's row for both text encoders (an SDXL embedding's
      * {@code clip_l} and {@code clip_g}); SD 1.x/2.x take single-encoder embeddings only.
@@ -137,6 +136,7 @@ public final class StableDiffusion implements AutoCloseable {
         return new ClipTextModel(config, Weights.root(parts.weights(component), precision), rows);
     }
 
+    /** The adapters' token rows as one {@code [n, hidden]} tensor. */
     private static Tensor tokenRows(Map<String, float[]> tokens, int hidden, Precision precision) {
         float[] all = new float[tokens.size() * hidden];
         int i = 0;
